@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError } from '../config/load-config.js';
+import { daemonVersion } from '../version.js';
+import { addStartCommand } from './start-command.js';
+import { addTokenCommand } from './token-command.js';
+
+const program = new Command()
+  .name('godot-bridge')
+  .description('Drive live Godot 4 instances over HTTP.')
+  .version(daemonVersion);
+
+addStartCommand(program);
+addTokenCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`godot-bridge: ${error.message}\n`);
+  } else {
+    process.stderr.write(`godot-bridge: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exitCode = 1;
+});

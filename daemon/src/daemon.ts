@@ -1,0 +1,155 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BridgeConfig } from './config/defaults.js';
+import { EventBus } from './events/event-bus.js';
+import { InstanceRegistry } from './godot/instance-registry.js';
+import { LinkServer, linkPath } from './godot/link-server.js';
+import { createApp } from './http/app.js';
+import type { AppContext } from './http/context.js';
+import type { Logger } from './logging/logger.js';
+import { SceneAllowList } from './scenes/scene-path.js';
+import { SceneService, type StaticSceneValidator } from './scenes/scene-service.js';
+import { SchemaRegistry } from './schemas/registry.js';
+import { openDatabase, stateFileName, type Database, type Migration } from './store/database.js';
+import { loadOrCreateToken } from './security/token.js';
+import { daemonVersion } from './version.js';
+
+/** Every service's schema changes, in the order they apply. */
+const migrations: Migration[] = [];
+
+/** File in the state folder that tells the addon where the daemon listens. */
+export const discoveryFileName = 'daemon.json';
+
+export interface DaemonOptions {
+  config: Readonly<BridgeConfig>;
+  log: Logger;
+  /** Replaces the token file, for tests that set their own token. */
+  token?: string;
+  staticValidator?: StaticSceneValidator;
+  projectName?: string | null;
+}
+
+/**
+ * The running daemon: one HTTP server that serves the API and accepts the
+ * addon's WebSocket on /godot.
+ */
+export class Daemon {
+  readonly context: AppContext;
+  private readonly server: Server;
+  private readonly link: LinkServer;
+  private stopping = false;
+  readonly db: Database;
+
+  /** Builds a daemon with the project's static validator and name read from disk. */
+  static async create(options: DaemonOptions): Promise<Daemon> {
+    return new Daemon(options);
+  }
+
+  constructor(options: DaemonOptions) {
+    const { config, log } = options;
+    mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+    const token = options.token ?? loadOrCreateToken(config.stateDir).token;
+    const schemas = new SchemaRegistry();
+    const events = new EventBus();
+    const registry = new InstanceRegistry();
+    this.db = openDatabase(path.join(config.stateDir, stateFileName), migrations);
+    events.onListenerError((error, event) =>
+      log.error({ err: error, event: event.event }, 'event listener failed'),
+    );
+    this.context = {
+      config,
+      log,
+      token,
+      startedAt: new Date(),
+      schemas,
+      events,
+      registry,
+      scenes: new SceneService(config, registry, events, options.staticValidator),
+      allowList: new SceneAllowList(config.sceneAllowList),
+      projectName: options.projectName ?? null,
+    };
+    this.link = new LinkServer({
+      token,
+      helloTimeoutMs: config.relay.helloTimeoutMs,
+      pingIntervalMs: config.relay.pingIntervalMs,
+      // A relayed reply may carry a scene's whole info; twice the body limit leaves room.
+      maxPayloadBytes: config.bodyLimitBytes * 2,
+      registry,
+      schemas,
+      log: log.child({ component: 'link' }),
+    });
+    const app = createApp(this.context, () => this.port);
+    this.server = createServer(app);
+    this.server.on('upgrade', (request, socket, head) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname !== linkPath) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.link.handleUpgrade(request, socket, head);
+    });
+  }
+
+  get port(): number {
+    const address = this.server.address() as AddressInfo | null;
+    return address?.port ?? this.context.config.port;
+  }
+
+  get url(): string {
+    const host = this.context.config.host.includes(':')
+      ? `[${this.context.config.host}]`
+      : this.context.config.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const { host, port } = this.context.config;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.writeDiscoveryFile();
+    this.context.log.info(
+      { url: this.url, project: this.context.config.projectDir, version: daemonVersion },
+      'daemon started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.context.log.info('daemon stopping');
+    await this.link.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    rmSync(this.discoveryFile, { force: true });
+    this.db.close();
+    this.context.log.info('daemon stopped');
+  }
+
+  private get discoveryFile(): string {
+    return path.join(this.context.config.stateDir, discoveryFileName);
+  }
+
+  // The addon reads this file to find the daemon without any setup on the
+  // machine that runs both; the token stays in its own owner-only file.
+  private writeDiscoveryFile(): void {
+    const host = ['0.0.0.0', '::'].includes(this.context.config.host)
+      ? '127.0.0.1'
+      : this.context.config.host;
+    const wsHost = host.includes(':') ? `[${host}]` : host;
+    const content = {
+      url: `ws://${wsHost}:${this.port}${linkPath}`,
+      http_url: `http://${wsHost}:${this.port}`,
+      pid: process.pid,
+      version: daemonVersion,
+      started_at: this.context.startedAt.toISOString(),
+    };
+    writeFileSync(this.discoveryFile, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  }
+}

@@ -1,0 +1,22 @@
+import type { BridgeConfig } from '../config/defaults.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { InstanceRegistry } from '../godot/instance-registry.js';
+import type { Logger } from '../logging/logger.js';
+import type { SceneAllowList } from '../scenes/scene-path.js';
+import type { SceneService } from '../scenes/scene-service.js';
+import type { SchemaRegistry } from '../schemas/registry.js';
+
+/** The services the HTTP layer uses; the daemon assembles them once. */
+export interface AppContext {
+  config: Readonly<BridgeConfig>;
+  log: Logger;
+  token: string;
+  startedAt: Date;
+  schemas: SchemaRegistry;
+  events: EventBus;
+  registry: InstanceRegistry;
+  scenes: SceneService;
+  allowList: SceneAllowList;
+  /** Project name read from project.godot, when it could be read. */
+  projectName: string | null;
+}
