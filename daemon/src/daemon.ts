@@ -92,9 +92,11 @@ export class Daemon {
     });
   }
 
+  private listeningPort: number | undefined;
+
+  /** The port the server listens on; the configured one until it listens. */
   get port(): number {
-    const address = this.server.address() as AddressInfo | null;
-    return address?.port ?? this.context.config.port;
+    return this.listeningPort ?? this.context.config.port;
   }
 
   get url(): string {
@@ -110,6 +112,7 @@ export class Daemon {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        this.listeningPort = (this.server.address() as AddressInfo).port;
         resolve();
       });
     });

@@ -29,10 +29,21 @@ export function loadOrCreateToken(stateDir: string): { token: string; created: b
  * hashed first so that their lengths do not leak through timing either.
  */
 export function tokensMatch(presented: string | undefined, expected: string): boolean {
-  if (presented === undefined) return false;
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return new TokenMatcher(expected).matches(presented);
+}
+
+/** Holds the expected token's hash so each comparison hashes only the presented one. */
+export class TokenMatcher {
+  private readonly expectedHash: Buffer;
+
+  constructor(expected: string) {
+    this.expectedHash = createHash('sha256').update(expected).digest();
+  }
+
+  matches(presented: string | undefined): boolean {
+    if (presented === undefined) return false;
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), this.expectedHash);
+  }
 }
 
 /** Extracts the token of an `Authorization: Bearer` header. */

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { BridgeError } from '../../errors/catalogue.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { HostCheck } from '../../security/host-check.js';
-import { bearerToken, tokensMatch } from '../../security/token.js';
+import { bearerToken, TokenMatcher } from '../../security/token.js';
 
 /** Rejects requests whose Host or Origin header names another site. */
 export function hostGuard(check: HostCheck) {
@@ -32,10 +32,11 @@ export function hostGuard(check: HostCheck) {
  * `WWW-Authenticate: Bearer` and publish `auth.failed`.
  */
 export function bearerAuth(token: string, events: EventBus, isPublic: (req: Request) => boolean) {
+  const matcher = new TokenMatcher(token);
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (isPublic(req)) return next();
     const presented = bearerToken(req.headers.authorization);
-    if (tokensMatch(presented, token)) return next();
+    if (matcher.matches(presented)) return next();
 
     const reason = presented === undefined ? 'missing' : 'wrong';
     req.log.info({ reason, path: req.path }, 'authentication failed');

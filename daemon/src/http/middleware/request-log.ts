@@ -13,8 +13,14 @@ declare module 'express-serve-static-core' {
 export function requestLog(log: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
-    req.id = randomUUID();
-    req.log = log.child({ requestId: req.id });
+    const id = randomUUID();
+    req.id = id;
+    // The child logger is made on first use: most requests log nothing at info.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      get: () => (child ??= log.child({ requestId: id })),
+    });
     res.setHeader('X-Request-ID', req.id);
     res.on('finish', () => {
       const fields = {
@@ -24,7 +30,7 @@ export function requestLog(log: Logger) {
         durationMs: Math.round((performance.now() - started) * 100) / 100,
       };
       if (res.statusCode >= 500) req.log.error(fields, 'request failed');
-      else req.log.debug(fields, 'request done');
+      else if (log.isLevelEnabled('debug')) req.log.debug(fields, 'request done');
     });
     next();
   };
