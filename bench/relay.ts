@@ -26,13 +26,16 @@ function post(agent: Agent, port: number, path: string, token?: string): Promise
       'content-length': String(Buffer.byteLength(body)),
     };
     if (token) headers.authorization = `Bearer ${token}`;
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-        else resolve(performance.now() - started);
-      });
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+          else resolve(performance.now() - started);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -74,7 +77,9 @@ async function startBaseline(): Promise<{ port: number; close: () => Promise<voi
     const id = String(nextId++);
     const result = await new Promise((resolve) => {
       waiting.set(id, resolve);
-      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'scene.validate', params: req.body }));
+      socket.send(
+        JSON.stringify({ jsonrpc: '2.0', id, method: 'scene.validate', params: req.body }),
+      );
     });
     res.json(result);
   });
@@ -100,7 +105,13 @@ async function main(): Promise<void> {
   const relay: Summary[] = [];
   for (let round = 0; round < rounds; round++) {
     base.push(await measure(baseline.port, '/scene/validate'));
-    relay.push(await measure(daemon.port, '/scene/validate', (await import('../tests/support/test-daemon.js')).testToken));
+    relay.push(
+      await measure(
+        daemon.port,
+        '/scene/validate',
+        (await import('../tests/support/test-daemon.js')).testToken,
+      ),
+    );
   }
   await daemon.stop();
   await baseline.close();
@@ -109,8 +120,12 @@ async function main(): Promise<void> {
   const b = best(base);
   const r = best(relay);
   console.log(`requests per run: ${requests} (after ${warmup} warm-up), best of ${rounds} runs`);
-  console.log(`baseline express + raw ws: p50 ${formatMs(b.p50)}  p99 ${formatMs(b.p99)}  mean ${formatMs(b.mean)}`);
-  console.log(`godot-bridge relay:        p50 ${formatMs(r.p50)}  p99 ${formatMs(r.p99)}  mean ${formatMs(r.mean)}`);
+  console.log(
+    `baseline express + raw ws: p50 ${formatMs(b.p50)}  p99 ${formatMs(b.p99)}  mean ${formatMs(b.mean)}`,
+  );
+  console.log(
+    `godot-bridge relay:        p50 ${formatMs(r.p50)}  p99 ${formatMs(r.p99)}  mean ${formatMs(r.mean)}`,
+  );
   console.log(`ratio (relay p50 / baseline p50): ${(r.p50 / b.p50).toFixed(3)}  (target <= 1.3)`);
   console.log(`ratio (relay p99 / baseline p99): ${(r.p99 / b.p99).toFixed(3)}`);
 }

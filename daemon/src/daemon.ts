@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BridgeConfig } from './config/defaults.js';
 import { EventBus } from './events/event-bus.js';
+import { EventHistory } from './events/event-history.js';
+import { BridgeMetrics } from './metrics/metrics.js';
 import { InstanceRegistry } from './godot/instance-registry.js';
 import { LinkServer, linkPath } from './godot/link-server.js';
 import { createApp } from './http/app.js';
@@ -37,6 +40,7 @@ export interface DaemonOptions {
  */
 export class Daemon {
   readonly context: AppContext;
+  readonly app: Express;
   private readonly server: Server;
   private readonly link: LinkServer;
   private stopping = false;
@@ -58,6 +62,7 @@ export class Daemon {
     events.onListenerError((error, event) =>
       log.error({ err: error, event: event.event }, 'event listener failed'),
     );
+    const metrics = new BridgeMetrics({ registry, events });
     this.context = {
       config,
       log,
@@ -65,6 +70,8 @@ export class Daemon {
       startedAt: new Date(),
       schemas,
       events,
+      eventHistory: new EventHistory(events, config.events.bufferSize),
+      metrics,
       registry,
       scenes: new SceneService(config, registry, events, options.staticValidator),
       allowList: new SceneAllowList(config.sceneAllowList),
@@ -79,9 +86,10 @@ export class Daemon {
       registry,
       schemas,
       log: log.child({ component: 'link' }),
+      observeCommand: metrics.observeCommand,
     });
-    const app = createApp(this.context, () => this.port);
-    this.server = createServer(app);
+    this.app = createApp(this.context, () => this.port);
+    this.server = createServer(this.app);
     this.server.on('upgrade', (request, socket, head) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname !== linkPath) {
@@ -128,6 +136,7 @@ export class Daemon {
     this.stopping = true;
     this.context.log.info('daemon stopping');
     await this.link.close();
+    this.context.eventHistory.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.discoveryFile, { force: true });

@@ -25,6 +25,7 @@ export const errorCatalogue = {
   SCENE_LOAD_FAILED: { status: 422, summary: 'Godot could not load or instantiate the scene.' },
   NO_CURRENT_SCENE: { status: 409, summary: 'The instance has no current scene.' },
   SCENE_CHANGE_IN_PROGRESS: { status: 409, summary: 'Another scene change is still running.' },
+  PRECONDITION_FAILED: { status: 412, summary: 'If-Match names a version that is not current.' },
   NOT_FOUND: { status: 404, summary: 'No such route or resource.' },
   RATE_LIMITED: { status: 429, summary: 'Too many requests from this client.' },
   INTERNAL_ERROR: { status: 500, summary: 'The daemon failed unexpectedly.' },

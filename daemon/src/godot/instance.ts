@@ -3,6 +3,7 @@ import PQueue from 'p-queue';
 import type { WebSocket } from 'ws';
 import { BridgeError } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
+import type { CommandObserver, CommandOutcome } from '../metrics/metrics.js';
 import type { SchemaRegistry } from '../schemas/registry.js';
 import { describeSchemaErrors } from '../schemas/registry.js';
 import { bridgeErrorFromRpc, type RpcErrorObject } from './rpc-errors.js';
@@ -50,6 +51,7 @@ export class GodotInstance extends EventEmitter {
     private readonly socket: WebSocket,
     private readonly schemas: SchemaRegistry,
     readonly log: Logger,
+    private readonly observer?: CommandObserver,
   ) {
     super();
   }
@@ -73,6 +75,23 @@ export class GodotInstance extends EventEmitter {
 
   /** Sends a request and resolves with the addon's checked result. */
   request<T = unknown>(method: string, params: object, options: RequestOptions): Promise<T> {
+    const observer = this.observer;
+    if (!observer) return this.send<T>(method, params, options);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    return this.send<T>(method, params, options).then(
+      (result) => {
+        observer(method, 'ok', seconds());
+        return result;
+      },
+      (error: unknown) => {
+        observer(method, outcomeOf(error), seconds());
+        throw error;
+      },
+    );
+  }
+
+  private send<T>(method: string, params: object, options: RequestOptions): Promise<T> {
     if (this.closed) return Promise.reject(this.disconnectedError(method));
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
 
@@ -214,4 +233,10 @@ export class GodotInstance extends EventEmitter {
       { details: { instance: this.id, method }, cause },
     );
   }
+}
+
+function outcomeOf(error: unknown): CommandOutcome {
+  if (error instanceof BridgeError && error.code === 'GODOT_TIMEOUT') return 'timeout';
+  if (error instanceof BridgeError && error.code === 'GODOT_DISCONNECTED') return 'disconnected';
+  return 'error';
 }

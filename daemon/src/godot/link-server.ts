@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Logger } from '../logging/logger.js';
+import type { CommandObserver } from '../metrics/metrics.js';
 import { describeSchemaErrors, type SchemaRegistry } from '../schemas/registry.js';
 import { tokensMatch } from '../security/token.js';
 import { daemonVersion, protocolVersion } from '../version.js';
@@ -29,6 +30,7 @@ export interface LinkServerOptions {
   registry: InstanceRegistry;
   schemas: SchemaRegistry;
   log: Logger;
+  observeCommand?: CommandObserver;
 }
 
 /**
@@ -133,7 +135,14 @@ export class LinkServer {
     const info = infoFromHello(params);
     const instanceId = registry.allocateId(info);
     const instanceLog = this.options.log.child({ instance: instanceId });
-    const instance = new GodotInstance(instanceId, info, socket, this.options.schemas, instanceLog);
+    const instance = new GodotInstance(
+      instanceId,
+      info,
+      socket,
+      this.options.schemas,
+      instanceLog,
+      this.options.observeCommand,
+    );
 
     socket.on('message', (data) => this.onMessage(instance, socket, data));
     socket.on('close', (code, reason) => {

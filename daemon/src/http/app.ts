@@ -2,15 +2,21 @@ import express, { type Express, type Request } from 'express';
 import { HostCheck } from '../security/host-check.js';
 import type { AppContext } from './context.js';
 import { jsonBody } from './middleware/body.js';
+import { conditionalGet } from './middleware/conditional.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { bearerAuth, hostGuard } from './middleware/guards.js';
 import { requestLog } from './middleware/request-log.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { metaRoutes } from './routes/meta-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 
-/** Routes that answer without a token. */
-function isPublic(req: Request): boolean {
-  return req.method === 'GET' && req.path === '/health';
+/** Routes that answer without a token: liveness and the API description. */
+function isPublicRoute(req: Request, publicMetrics: boolean): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.path === '/health' || req.path === '/openapi.json') return true;
+  if (req.path === '/docs' || req.path.startsWith('/docs/')) return true;
+  return publicMetrics && req.path === '/metrics';
 }
 
 /**
@@ -24,6 +30,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.set('query parser', 'simple');
 
   app.use(requestLog(context.log));
+  app.use(context.metrics.httpMiddleware());
   // The port is known only once the server listens (port 0 picks one), so the
   // guard is built on the first request and rebuilt if the port changes.
   let guard: { port: number; handler: ReturnType<typeof hostGuard> } | undefined;
@@ -40,11 +47,15 @@ export function createApp(context: AppContext, boundPort: () => number): Express
     }
     guard.handler(req, res, next);
   });
-  app.use(bearerAuth(context.token, context.events, isPublic));
+  const publicMetrics = context.config.http.publicMetrics;
+  app.use(bearerAuth(context.token, context.events, (req) => isPublicRoute(req, publicMetrics)));
   app.use(jsonBody(context.config.bodyLimitBytes));
+  app.use(conditionalGet(context.config.http.cacheMaxAgeSeconds));
 
   app.use(systemRoutes(context));
   app.use(sceneRoutes(context));
+  app.use(eventRoutes(context));
+  app.use(metaRoutes(context, context.metrics));
 
   app.use(notFound);
   app.use(errorHandler);

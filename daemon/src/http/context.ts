@@ -1,7 +1,9 @@
 import type { BridgeConfig } from '../config/defaults.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { EventHistory } from '../events/event-history.js';
 import type { InstanceRegistry } from '../godot/instance-registry.js';
 import type { Logger } from '../logging/logger.js';
+import type { BridgeMetrics } from '../metrics/metrics.js';
 import type { SceneAllowList } from '../scenes/scene-path.js';
 import type { SceneService } from '../scenes/scene-service.js';
 import type { SchemaRegistry } from '../schemas/registry.js';
@@ -14,6 +16,8 @@ export interface AppContext {
   startedAt: Date;
   schemas: SchemaRegistry;
   events: EventBus;
+  eventHistory: EventHistory;
+  metrics: BridgeMetrics;
   registry: InstanceRegistry;
   scenes: SceneService;
   allowList: SceneAllowList;

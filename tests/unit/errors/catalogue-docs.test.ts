@@ -6,7 +6,7 @@ import { packageRoot } from '../../../daemon/src/version.js';
 describe('error catalogue', () => {
   const doc = readFileSync(path.join(packageRoot, 'docs', 'errors.md'), 'utf8');
   const rows = new Map(
-    [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [
+    [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((match) => [
       match[1],
       Number(match[2]),
     ]),

@@ -1,0 +1,57 @@
+import type { BridgeEvent, EventBus } from './event-bus.js';
+
+/** An event with the sequence number the event stream sends as its id. */
+export interface NumberedEvent extends BridgeEvent {
+  id: number;
+}
+
+/**
+ * Numbers every event of the bus and keeps the most recent ones, so a client
+ * of the event stream that reconnects with Last-Event-ID misses nothing that
+ * is still in the buffer.
+ */
+export class EventHistory {
+  private readonly buffer: NumberedEvent[] = [];
+  private readonly listeners = new Set<(event: NumberedEvent) => void>();
+  private nextId = 1;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    bus: EventBus,
+    private readonly capacity: number,
+  ) {
+    this.unsubscribe = bus.subscribe((event) => this.record(event));
+  }
+
+  /** Id of the oldest event still buffered, or the next id when empty. */
+  get oldestId(): number {
+    return this.buffer[0]?.id ?? this.nextId;
+  }
+
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+
+  /** Buffered events with an id above `afterId`, oldest first. */
+  since(afterId: number): NumberedEvent[] {
+    const start = this.buffer.findIndex((event) => event.id > afterId);
+    return start === -1 ? [] : this.buffer.slice(start);
+  }
+
+  listen(listener: (event: NumberedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+
+  private record(event: BridgeEvent): void {
+    const numbered: NumberedEvent = { ...event, id: this.nextId++ };
+    this.buffer.push(numbered);
+    if (this.buffer.length > this.capacity) this.buffer.shift();
+    for (const listener of this.listeners) listener(numbered);
+  }
+}

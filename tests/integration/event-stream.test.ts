@@ -1,0 +1,97 @@
+import { SseClient } from '../support/sse-client.js';
+import { TestDaemon, testToken, waitFor } from '../support/test-daemon.js';
+
+const auth = { authorization: `Bearer ${testToken}` };
+
+describe('event stream', () => {
+  let daemon: TestDaemon;
+  const clients: SseClient[] = [];
+
+  async function open(path = '/events', headers: Record<string, string> = {}): Promise<SseClient> {
+    const client = await SseClient.open(daemon.port, path, { ...auth, ...headers });
+    clients.push(client);
+    return client;
+  }
+
+  beforeEach(async () => {
+    daemon = await TestDaemon.start({ config: { events: { keepAliveMs: 100, bufferSize: 5 } } });
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await daemon.stop();
+  });
+
+  test('events arrive in order with ids and payloads', async () => {
+    const client = await open();
+    expect(client.status).toBe(200);
+    const peer = await daemon.connectPeer();
+    await daemon.request('POST', '/scene/load', { body: { scene_path: 'res://scenes/main.tscn' } });
+    await daemon.request('POST', '/scene/load', {
+      body: { scene_path: 'res://scenes/other.tscn' },
+    });
+    await waitFor(() => client.named('scene.loaded').length === 2);
+    const [first, second] = client.named('scene.loaded');
+    expect(Number(second!.id)).toBeGreaterThan(Number(first!.id));
+    const payload = JSON.parse(first!.data);
+    expect(payload.event).toBe('scene.loaded');
+    expect(payload.data.scene_path).toBe('res://scenes/main.tscn');
+    expect(payload.data.instance).toBe(peer.instanceId);
+    expect(typeof payload.timestamp).toBe('number');
+    expect(JSON.parse(second!.data).data.scene_path).toBe('res://scenes/other.tscn');
+  });
+
+  test('filter keeps only the named events', async () => {
+    const client = await open('/events?events=scene.failed');
+    await daemon.request('GET', '/status', { token: 'wrong' });
+    daemon.daemon.context.events.publish('scene.failed', { scene_path: 'res://x.tscn' });
+    await waitFor(() => client.messages.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.messages.map((m) => m.event)).toEqual(['scene.failed']);
+  });
+
+  test('unknown event name in the filter gets 400', async () => {
+    const res = await daemon.request('GET', '/events?events=scene.loaded,scene.exploded');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('"scene.exploded"');
+  });
+
+  test('Last-Event-ID resumes after the given id', async () => {
+    const bus = daemon.daemon.context.events;
+    for (let i = 1; i <= 3; i++) bus.publish('ping', { n: i });
+    const client = await open('/events', { 'last-event-id': '1' });
+    await waitFor(() => client.messages.length === 2);
+    expect(client.messages.map((m) => m.id)).toEqual(['2', '3']);
+    expect(client.messages.map((m) => JSON.parse(m.data).data.n)).toEqual([2, 3]);
+  });
+
+  test('resumption past the buffer reports the gap', async () => {
+    const bus = daemon.daemon.context.events;
+    for (let i = 1; i <= 8; i++) bus.publish('ping', { n: i });
+    const client = await open('/events', { 'last-event-id': '1' });
+    await waitFor(() => client.messages.length === 6);
+    expect(client.messages[0]!.event).toBe('stream.gap');
+    expect(JSON.parse(client.messages[0]!.data)).toEqual({ missed_after: 1, oldest_available: 4 });
+    expect(client.messages.slice(1).map((m) => m.id)).toEqual(['4', '5', '6', '7', '8']);
+  });
+
+  test('keep-alive comments arrive', async () => {
+    const client = await open();
+    await waitFor(() => client.comments.length >= 2, 2000);
+    expect(client.comments.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('stream needs the token', async () => {
+    const res = await daemon.request('GET', '/events', { token: null });
+    expect(res.status).toBe(401);
+  });
+
+  test('auth failure is an event', async () => {
+    const client = await open('/events?events=auth.failed');
+    await daemon.request('GET', '/status', { token: 'wrong' });
+    await waitFor(() => client.messages.length === 1);
+    const payload = JSON.parse(client.messages[0]!.data);
+    expect(payload.data.reason).toBe('wrong');
+    expect(payload.data.path).toBe('/status');
+    expect(JSON.stringify(payload)).not.toContain('wrong-token');
+  });
+});
