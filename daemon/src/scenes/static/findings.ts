@@ -8,6 +8,7 @@ export const FINDING_SEVERITY = {
   INVALID_SCENE_PATH: 'error',
   SCENE_NOT_FOUND: 'error',
   NOT_A_SCENE: 'error',
+  BINARY_SCENE_NOT_CHECKED: 'warning',
   UNKNOWN_SECTION: 'error',
   SECTION_ORDER: 'error',
   MISSING_REQUIRED_FIELD: 'error',

@@ -51,6 +51,13 @@ export class SceneValidator {
 
   private async validateFile(resPath: string, chain: readonly string[]): Promise<FileResult> {
     const findings = new FindingList(resPath);
+    if (resPath.toLowerCase().endsWith('.scn')) {
+      findings.add(
+        'BINARY_SCENE_NOT_CHECKED',
+        'Binary .scn scenes are not read by the static validator',
+      );
+      return { findings: findings.items, tree: null, legacy: false };
+    }
     const outcome = await this.load(resPath, findings);
     if (!outcome) return { findings: findings.items, tree: null, legacy: false };
     if ('error' in outcome) {
