@@ -273,6 +273,11 @@ describe('parser sections', () => {
     expect(root.properties[0]!.value).toMatchObject({ line: 7, column: 27 });
   });
 
+  test('blanks inside keys are dropped', () => {
+    const props = resourceProperties('a b = 1\nc\t= 2\n  "x y" = 3');
+    expect([...props.keys()]).toEqual(['ab', 'c', 'x y']);
+  });
+
   test('format 2 is parsed and marked legacy', () => {
     const file = parseTextResource(
       '[gd_scene load_steps=1 format=2]\n[node name="A" type="Spatial"]\n',

@@ -26,13 +26,25 @@ function isDigit(c: number): boolean {
   return c >= CH_0 && c <= CH_9;
 }
 
+/** 1 for identifier-start characters (A-Z, a-z, _), 2 for digits; indexed by char code. */
+const WORD_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) WORD_CHARS[c] = 1;
+  else if (c >= CH_0 && c <= CH_9) WORD_CHARS[c] = 2;
+}
+
 function isIdentifierStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return c < 128 && WORD_CHARS[c] === 1;
 }
 
 function isIdentifierPart(c: number): boolean {
-  return isIdentifierStart(c) || isDigit(c);
+  return c < 128 && WORD_CHARS[c] !== 0;
 }
+
+/** Exact powers of ten: a double holds 10^0 to 10^22 without rounding. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Digit count below which a decimal mantissa fits a double exactly (< 2^53). */
+const FAST_PATH_DIGITS = 15;
 
 function hexDigitValue(c: number): number {
   if (c >= CH_0 && c <= CH_9) return c - CH_0;
@@ -63,10 +75,17 @@ export class Lexer {
   number = 0;
   /** Whether the number token had a `.` or an exponent. */
   isFloat = false;
-  /** Source text of a number or colour token. */
+  /** Source text of a colour token. */
   raw = '';
+  /** End offset of the number token; its text is source.slice(tokenStart, numberEnd). */
+  numberEnd = 0;
 
   constructor(readonly source: string) {}
+
+  /** Source text of the current number token. */
+  numberText(): string {
+    return this.source.slice(this.tokenStart, this.numberEnd);
+  }
 
   /** Throws a ParseError at the start of the current token. */
   fail(reason: string, code: ParseErrorCode = 'PARSE_ERROR'): never {
@@ -305,28 +324,61 @@ export class Lexer {
     const length = src.length;
     let pos = digitsStart;
     let isFloat = false;
+    let mantissa = 0;
+    let digits = 0;
+    let fractionDigits = 0;
+    let exponent = 0;
 
-    while (pos < length && isDigit(src.charCodeAt(pos))) pos++;
     let c = src.charCodeAt(pos);
+    while (isDigit(c)) {
+      mantissa = mantissa * 10 + (c - CH_0);
+      digits++;
+      c = src.charCodeAt(++pos);
+    }
     if (c === CH_PERIOD) {
       isFloat = true;
-      pos++;
-      while (pos < length && isDigit(src.charCodeAt(pos))) pos++;
-      c = src.charCodeAt(pos);
+      c = src.charCodeAt(++pos);
+      while (isDigit(c)) {
+        mantissa = mantissa * 10 + (c - CH_0);
+        digits++;
+        fractionDigits++;
+        c = src.charCodeAt(++pos);
+      }
     }
     if (c === 101 || c === 69) {
       isFloat = true;
-      pos++;
-      c = src.charCodeAt(pos);
-      if (c === 43 || c === CH_MINUS) pos++;
-      while (pos < length && isDigit(src.charCodeAt(pos))) pos++;
+      c = src.charCodeAt(++pos);
+      let sign = 1;
+      if (c === 43 || c === CH_MINUS) {
+        sign = c === CH_MINUS ? -1 : 1;
+        c = src.charCodeAt(++pos);
+      }
+      let value = 0;
+      while (pos < length && isDigit(c)) {
+        value = Math.min(value * 10 + (c - CH_0), 1e6);
+        c = src.charCodeAt(++pos);
+      }
+      exponent = sign * value;
     }
 
     this.begin(TokenType.Number, start);
-    this.raw = src.slice(start, pos);
+    this.numberEnd = pos;
     this.isFloat = isFloat;
-    this.number = isFloat ? parseFloat(this.raw) : Number(this.raw);
     this.pos = pos;
+    const negative = src.charCodeAt(start) === CH_MINUS;
+    const scale = exponent - fractionDigits;
+    if (digits <= FAST_PATH_DIGITS && scale >= -22 && scale <= 22) {
+      // Both operands are exact doubles, so one multiply or divide rounds correctly.
+      const magnitude =
+        scale < 0
+          ? mantissa / EXACT_POWERS_OF_TEN[-scale]!
+          : mantissa * EXACT_POWERS_OF_TEN[scale]!;
+      this.number = negative ? -magnitude : magnitude;
+    } else {
+      const raw = src.slice(start, pos);
+      const parsed = Number(raw);
+      this.number = Number.isNaN(parsed) ? parseFloat(raw) : parsed;
+    }
     return TokenType.Number;
   }
 
@@ -339,7 +391,11 @@ export class Lexer {
   readStatement(): StatementStart {
     const src = this.source;
     const length = src.length;
-    const parts: string[] = [];
+    // Most keys are one run of non-blank characters, sliced once; `parts` is
+    // only used for keys with blanks, comments or quotes inside.
+    let parts: string[] | undefined;
+    let endedRunStart = -1;
+    let endedRunEnd = -1;
     let pos = this.pos;
     let runStart = -1;
     let keyStart = -1;
@@ -352,7 +408,9 @@ export class Lexer {
       }
       const c = src.charCodeAt(pos);
       if (c === CH_SEMICOLON) {
-        if (runStart >= 0) parts.push(src.slice(runStart, pos));
+        if (parts === undefined && endedRunStart >= 0)
+          parts = [src.slice(endedRunStart, endedRunEnd)];
+        if (runStart >= 0) (parts ??= []).push(src.slice(runStart, pos));
         runStart = -1;
         const end = src.indexOf('\n', pos);
         pos = end < 0 ? length : end;
@@ -363,26 +421,37 @@ export class Lexer {
         return { kind: 'section', line: this.line, column: pos - this.lineStart + 1 };
       }
       if (c === CH_EQUAL) {
-        if (runStart >= 0) parts.push(src.slice(runStart, pos));
         this.pos = pos + 1;
         if (keyStart < 0) throw this.errorAt("Expected property name before '='", pos);
+        let key: string;
+        if (parts === undefined) {
+          key = runStart >= 0 ? src.slice(runStart, pos) : src.slice(endedRunStart, endedRunEnd);
+        } else {
+          if (runStart >= 0) parts.push(src.slice(runStart, pos));
+          key = parts.join('');
+        }
         const { line, column } = this.positionOf(keyStart);
-        return { kind: 'property', key: parts.join(''), line, column };
+        return { kind: 'property', key, line, column };
       }
       if (c === CH_QUOTE) {
         if (keyStart < 0) keyStart = pos;
         this.pos = pos;
         this.begin(TokenType.String, pos);
-        const quoted = this.readStringBody(pos + 1);
-        parts.length = 0;
-        parts.push(quoted);
+        parts = [this.readStringBody(pos + 1)];
         runStart = -1;
         pos = this.pos;
         continue;
       }
       if (c <= 32) {
         if (c === 0) throw this.errorAt('Unexpected NUL character', pos);
-        if (runStart >= 0) parts.push(src.slice(runStart, pos));
+        if (runStart >= 0) {
+          if (parts === undefined && endedRunStart < 0) {
+            endedRunStart = runStart;
+            endedRunEnd = pos;
+          } else {
+            (parts ??= []).push(src.slice(runStart, pos));
+          }
+        }
         runStart = -1;
         if (c === CH_NEWLINE) {
           this.line++;
@@ -390,7 +459,12 @@ export class Lexer {
         }
       } else {
         if (keyStart < 0) keyStart = pos;
-        if (runStart < 0) runStart = pos;
+        if (runStart < 0) {
+          runStart = pos;
+          if (parts === undefined && endedRunStart >= 0) {
+            parts = [src.slice(endedRunStart, endedRunEnd)];
+          }
+        }
       }
       pos++;
     }

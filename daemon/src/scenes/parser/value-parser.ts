@@ -56,22 +56,25 @@ export class ValueParser {
   /** Parses the value that starts at the current token. */
   parseValue(depth: number): GodotValue {
     const lx = this.lexer;
-    const at = { line: lx.tokenLine, column: lx.tokenColumn };
+    const line = lx.tokenLine;
+    const column = lx.tokenColumn;
     switch (lx.type) {
       case TokenType.Number:
-        return this.numberValue(at);
+        return this.numberValue(line, column);
       case TokenType.String:
-        return { kind: 'string', value: lx.text, ...at };
+        return { kind: 'string', value: lx.text, line, column };
       case TokenType.StringName:
-        return { kind: 'string_name', value: lx.text, ...at };
-      case TokenType.Color:
-        return { kind: 'Color', components: parseHtmlColor(lx.raw) ?? [0, 0, 0, 1], ...at };
+        return { kind: 'string_name', value: lx.text, line, column };
+      case TokenType.Color: {
+        const components = parseHtmlColor(lx.raw) ?? [0, 0, 0, 1];
+        return { kind: 'Color', components, line, column };
+      }
       case TokenType.BracketOpen:
-        return this.parseArrayBody(at, this.deeper(depth));
+        return this.parseArrayBody({ line, column }, this.deeper(depth));
       case TokenType.CurlyOpen:
-        return this.parseDictionaryBody(at, this.deeper(depth));
+        return this.parseDictionaryBody({ line, column }, this.deeper(depth));
       case TokenType.Identifier:
-        return this.parseIdentifierValue(lx.text, at, depth);
+        return this.parseIdentifierValue(lx.text, { line, column }, depth);
       default:
         return lx.fail(`Expected value, got ${tokenName(lx.type)}`);
     }
@@ -84,11 +87,11 @@ export class ValueParser {
     return depth + 1;
   }
 
-  private numberValue(at: SourcePosition): GodotValue {
+  private numberValue(line: number, column: number): GodotValue {
     const lx = this.lexer;
-    if (lx.isFloat) return { kind: 'float', value: lx.number, ...at };
-    const value: IntValue = { kind: 'int', value: lx.number, ...at };
-    if (!Number.isSafeInteger(lx.number)) value.big = BigInt(lx.raw);
+    if (lx.isFloat) return { kind: 'float', value: lx.number, line, column };
+    const value: IntValue = { kind: 'int', value: lx.number, line, column };
+    if (!Number.isSafeInteger(lx.number)) value.big = BigInt(lx.numberText());
     return value;
   }
 
@@ -249,7 +252,7 @@ export class ValueParser {
     if (type !== TokenType.String && type !== TokenType.Number) {
       lx.fail(`Expected string or number as ${id} id, got ${tokenName(type)}`);
     }
-    const refId = type === TokenType.String ? lx.text : lx.raw;
+    const refId = type === TokenType.String ? lx.text : lx.numberText();
     this.expect(TokenType.ParenClose, `after ${id} id`);
     const kind = id === 'ExtResource' ? 'ext_resource' : 'sub_resource';
     const reference: ResourceIdReference = {
