@@ -41,7 +41,7 @@ function isIdentifierPart(c: number): boolean {
   return c < 128 && WORD_CHARS[c] !== 0;
 }
 
-/** Exact powers of ten: a double holds 10^0 to 10^22 without rounding. */
+/** Powers of ten that a double represents exactly (10^0 to 10^22). */
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Digit count below which a decimal mantissa fits a double exactly (< 2^53). */
 const FAST_PATH_DIGITS = 15;
@@ -495,7 +495,7 @@ export class Lexer {
   }
 }
 
-/** What {@link Lexer.readStatement} found. */
+/** Start of the next statement, as returned by {@link Lexer.readStatement}. */
 export type StatementStart =
   | { kind: 'eof' }
   | { kind: 'section'; line: number; column: number }
