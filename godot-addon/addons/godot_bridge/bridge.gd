@@ -348,7 +348,7 @@ static func _engine_version_string(version: Dictionary) -> String:
 
 
 static func _is_xr_active() -> bool:
-	var primary := XRServer.primary_interface
+	var primary: XRInterface = XRServer.primary_interface
 	return primary != null and primary.is_initialized()
 
 

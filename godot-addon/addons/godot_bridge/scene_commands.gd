@@ -37,7 +37,9 @@ class Operation:
 	var request_id: Variant
 	var method: String
 	var scene_path: String
-	var cache_mode: ResourceLoader.CacheMode
+	## A ResourceLoader.CacheMode value. NOTE: typed int because @gdscript-analyzer/core 0.6.1
+	## reads a native enum type on a parameter or inner-class member as its class.
+	var cache_mode: int
 	var capture_id: int
 	var started_usec: int
 	var stage: int
@@ -153,7 +155,7 @@ func _checked_scene_path(request_id: Variant, params: Dictionary) -> String:
 
 
 func _start_scene_change(request_id: Variant, method: String, path: String,
-		cache_mode: ResourceLoader.CacheMode) -> void:
+		cache_mode: int) -> void:
 	if is_changing_scene():
 		_emit_error(request_id, ERR_SCENE_CHANGE_IN_PROGRESS,
 				"Another scene change is in progress; retry when it finishes.")
@@ -162,7 +164,7 @@ func _start_scene_change(request_id: Variant, method: String, path: String,
 
 
 func _queue_operation(request_id: Variant, method: String, path: String,
-		cache_mode: ResourceLoader.CacheMode) -> void:
+		cache_mode: int) -> void:
 	var operation := Operation.new()
 	operation.request_id = request_id
 	operation.method = method
@@ -190,7 +192,7 @@ func _advance_waiting(operation: Operation) -> bool:
 	operation.started_usec = Time.get_ticks_usec()
 	operation.capture_id = _logger.begin_capture()
 	var error := ResourceLoader.load_threaded_request(operation.scene_path, "PackedScene", false,
-			operation.cache_mode)
+			operation.cache_mode as ResourceLoader.CacheMode)
 	if error != OK:
 		_fail(operation, ERR_SCENE_FAILED, "Loading %s could not start: %s." % [
 			operation.scene_path, error_string(error)])
