@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openGodot, type GodotSession } from './harness/browser.js';
 import { startLinkServer, type LinkServer, type LinkServerOptions } from './harness/link-server.js';
-import { buildProjectPack } from './harness/pack.js';
+import { buildProjectPack, type ProjectPackOptions } from './harness/pack.js';
 
 const ROOT = path.resolve(import.meta.dirname ?? '.', '../..');
 const TOKEN = 'e2e-pairing-token';
@@ -27,11 +27,18 @@ let pack: Buffer;
 let link: LinkServer | undefined;
 let godot: GodotSession | undefined;
 
-beforeAll(async () => {
-  pack = await buildProjectPack({
+/** Packs the example project and the addon with the given settings and extra files. */
+function buildTestPack(options: Pick<ProjectPackOptions, 'settings' | 'files'>): Promise<Buffer> {
+  return buildProjectPack({
     projectDir: path.join(ROOT, 'examples/vr-demo'),
     addonDir: path.join(ROOT, 'godot-addon/addons/godot_bridge'),
-    // The web template is a release build, so the test project opts in as a user would.
+    ...options,
+  });
+}
+
+beforeAll(async () => {
+  // The web template is a release build, so the test project opts in as a user would.
+  pack = await buildTestPack({
     settings: { godot_bridge: { enabled_in_release: 'true' } },
     files: BROKEN_SCRIPT_FILES,
   });
@@ -256,9 +263,59 @@ describe('addon link to a real Godot 4.6 engine', () => {
 
   test('rejected hello is printed as an error', async () => {
     const message = 'Protocol version 1 is not supported; this daemon speaks version 2.';
-    await startLinkedGodot({ rejectHello: { closeCode: 4002, message } });
+    const server = await startLinkedGodot({ rejectHello: { closeCode: 4002, message } });
 
     await expect(waitForLog((text) => text.includes(message))).resolves.toContain('godot_bridge');
+    // After a rejection the addon waits the longest backoff (30 s) before it tries again.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(server.received.filter((entry) => entry.method === 'hello')).toHaveLength(1);
+  });
+
+  test('instance.status reports frame timing', async () => {
+    const server = await startLinkedGodot();
+    const status = await server.waitForNotification('instance.status');
+
+    expect(typeof status.params?.frame_time_ms).toBe('number');
+    expect(status.params?.frame_time_ms).toBeGreaterThan(0);
+    expect(typeof status.params?.fps).toBe('number');
+    expect(status.params?.xr_active).toBe(false);
+  });
+
+  test('discovery files supply the url and token', async () => {
+    link = await startLinkServer({ token: 'discovered-token' });
+    const discoveryPack = await buildTestPack({
+      settings: { godot_bridge: { enabled_in_release: 'true', instance_name: '"quest-1"' } },
+      files: {
+        '.godot/godot_bridge/daemon.json': JSON.stringify({
+          url: `ws://127.0.0.1:${link.port}/godot`,
+          pid: process.pid,
+          version: '0.1.0',
+        }),
+        '.godot/godot_bridge/token': 'discovered-token\n',
+      },
+    });
+    godot = await openGodot(browser, { pack: discoveryPack });
+    const { hello } = await link.nextHello();
+
+    expect(hello.params?.token).toBe('discovered-token');
+    expect(hello.params?.instance_name).toBe('quest-1');
+    const info = await link.request('scene.info');
+    expect(info.result?.path).toBe('res://scenes/main.tscn');
+  });
+
+  test('release build stays off without opt-in', async () => {
+    link = await startLinkServer({ token: TOKEN });
+    const releasePack = await buildTestPack({ settings: {} });
+    godot = await openGodot(browser, {
+      pack: releasePack,
+      port: link.port,
+      token: TOKEN,
+      engineArgs: ['--headless', '--verbose'],
+    });
+
+    await waitForLog((text) => text.includes('godot_bridge: off in this release build'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(link.received).toEqual([]);
   });
 
   test('addon reconnects after the daemon drops it', async () => {

@@ -82,9 +82,18 @@ func _process(delta: float) -> void:
 		return
 
 	_socket.poll()
-	match _socket.get_ready_state():
+	var ready_state := _socket.get_ready_state()
+	if ready_state == WebSocketPeer.STATE_OPEN and _state == State.CONNECTING:
+		_send_hello()
+		_set_state(State.HELLO_SENT)
+	# Read before handling a close: the daemon sends its reason for rejecting a hello as a
+	# message just before it closes the socket.
+	while _socket.get_available_packet_count() > 0:
+		_handle_text(_socket.get_packet().get_string_from_utf8())
+
+	match ready_state:
 		WebSocketPeer.STATE_OPEN:
-			_on_socket_open()
+			_run_linked_frame()
 		WebSocketPeer.STATE_CONNECTING:
 			if _state_elapsed_sec > CONNECT_TIMEOUT_SEC:
 				push_warning("godot_bridge: connecting to %s timed out." % _config.url)
@@ -118,21 +127,14 @@ func _connect_to_daemon() -> void:
 	_set_state(State.CONNECTING)
 
 
-func _on_socket_open() -> void:
-	if _state == State.CONNECTING:
-		_send_hello()
-		_set_state(State.HELLO_SENT)
-
-	while _socket.get_available_packet_count() > 0:
-		var text := _socket.get_packet().get_string_from_utf8()
-		_handle_text(text)
-
-	if _state == State.READY:
-		var deadline_usec := Time.get_ticks_usec() + int(_config.frame_budget_ms * 1000.0)
-		_run_queued_commands(deadline_usec)
-		_commands.poll(deadline_usec)
-		_report_scene_change()
-		_report_status_when_due()
+func _run_linked_frame() -> void:
+	if _state != State.READY:
+		return
+	var deadline_usec := Time.get_ticks_usec() + int(_config.frame_budget_ms * 1000.0)
+	_run_queued_commands(deadline_usec)
+	_commands.poll(deadline_usec)
+	_report_scene_change()
+	_report_status_when_due()
 
 
 func _on_socket_closed() -> void:

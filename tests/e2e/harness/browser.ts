@@ -45,10 +45,10 @@ export interface GodotLogLine {
 export interface OpenGodotOptions {
   /** PCK bytes, for example from `buildProjectPack`. */
   pack: Buffer;
-  /** Port of the WebSocket server on 127.0.0.1 that the addon connects to. */
-  port: number;
-  /** Pairing token passed with `--bridge-token`. */
-  token: string;
+  /** Port on 127.0.0.1 passed with `--bridge-port`; omit it to test discovery or settings. */
+  port?: number;
+  /** Pairing token passed with `--bridge-token`; omitted when not given. */
+  token?: string;
   /** More user arguments, placed after `--`. */
   userArgs?: string[];
   /** Engine arguments before `--`; defaults to `['--headless']` (no WebGL, dummy audio). */
@@ -96,8 +96,8 @@ export async function openGodot(
   const args = [
     ...(options.engineArgs ?? ['--headless']),
     '--',
-    `--bridge-port=${options.port}`,
-    `--bridge-token=${options.token}`,
+    ...(options.port === undefined ? [] : [`--bridge-port=${options.port}`]),
+    ...(options.token === undefined ? [] : [`--bridge-token=${options.token}`]),
     ...(options.userArgs ?? []),
   ];
   sessionCounter += 1;
