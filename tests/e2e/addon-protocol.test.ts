@@ -56,7 +56,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Starts a link server and an engine, and returns the server once the hello was answered. */
+/** Starts a link server and an engine, and returns the server once it replied to the hello. */
 async function startLinkedGodot(options: Partial<LinkServerOptions> = {}): Promise<LinkServer> {
   link = await startLinkServer({ token: TOKEN, ...options });
   godot = await openGodot(browser, { pack, port: link.port, token: TOKEN });

@@ -40,7 +40,7 @@ export interface EngineFetchOptions {
 }
 
 /**
- * Returns the folder that holds the unpacked engine (`index.js`, `index.wasm`, audio
+ * Returns the folder that contains the unpacked engine (`index.js`, `index.wasm`, audio
  * worklets), downloading and verifying it first when the cache does not have it.
  */
 export async function ensureGodotEngine(options: EngineFetchOptions = {}): Promise<string> {

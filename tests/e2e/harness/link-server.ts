@@ -1,6 +1,6 @@
 /**
  * The daemon's end of the addon link for end-to-end tests: a real `ws` WebSocketServer on
- * 127.0.0.1, port 0, path `/godot`, that answers the hello as docs/protocol.md describes and
+ * 127.0.0.1, port 0, path `/godot`, that replies to the hello as docs/protocol.md describes and
  * sends JSON-RPC requests to the connected addon.
  */
 import type { AddressInfo } from 'node:net';

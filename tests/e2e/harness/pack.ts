@@ -2,7 +2,7 @@
  * Writes Godot PCK files (pack format version 3, as Godot 4.6 reads them) from a project
  * folder, so the web export template can run text scenes and scripts without an export step.
  *
- * Godot's own PCK writer needs the editor, which cannot run here; the format is a fixed header,
+ * Godot's own PCK writer needs the editor, which cannot run here. The format is a fixed header,
  * the file data and a directory, so a small writer is simpler than any dependency.
  */
 import { createHash } from 'node:crypto';
@@ -33,7 +33,7 @@ export interface PackEntry {
   data: Buffer;
 }
 
-/** Returns the bytes of a PCK that holds `entries`, in the order given. */
+/** Returns the bytes of a PCK that contains `entries`, in the order given. */
 export function writePck(
   entries: readonly PackEntry[],
   version: EngineVersion = GODOT_4_6,
