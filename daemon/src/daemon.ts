@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BatchService } from './batch/batch-service.js';
 import type { BridgeConfig } from './config/defaults.js';
 import { EventBus } from './events/event-bus.js';
 import { InstanceRegistry } from './godot/instance-registry.js';
@@ -58,6 +59,17 @@ export class Daemon {
     events.onListenerError((error, event) =>
       log.error({ err: error, event: event.event }, 'event listener failed'),
     );
+    const scenes = new SceneService(config, registry, events, options.staticValidator);
+    const allowList = new SceneAllowList(config.sceneAllowList);
+    const batch = new BatchService({
+      config,
+      registry,
+      scenes,
+      schemas,
+      allowList,
+      log,
+      staticValidation: options.staticValidator !== undefined,
+    });
     this.context = {
       config,
       log,
@@ -66,8 +78,9 @@ export class Daemon {
       schemas,
       events,
       registry,
-      scenes: new SceneService(config, registry, events, options.staticValidator),
-      allowList: new SceneAllowList(config.sceneAllowList),
+      scenes,
+      allowList,
+      batch,
       projectName: options.projectName ?? null,
     };
     this.link = new LinkServer({

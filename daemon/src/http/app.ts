@@ -5,6 +5,7 @@ import { jsonBody } from './middleware/body.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { bearerAuth, hostGuard } from './middleware/guards.js';
 import { requestLog } from './middleware/request-log.js';
+import { batchRoutes } from './routes/batch-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 
@@ -41,6 +42,8 @@ export function createApp(context: AppContext, boundPort: () => number): Express
     guard.handler(req, res, next);
   });
   app.use(bearerAuth(context.token, context.events, isPublic));
+  // Parses its own body after its rate limit; see batch-routes.ts.
+  app.use(batchRoutes(context));
   app.use(jsonBody(context.config.bodyLimitBytes));
 
   app.use(systemRoutes(context));
