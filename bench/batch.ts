@@ -1,6 +1,6 @@
 /**
  * Measures what POST /batch adds on top of the Godot link: a 50-operation
- * validate batch against a protocol peer that answers at once, compared with
+ * validate batch against a protocol peer that replies at once, compared with
  * the same 50 scene.validate round trips sent straight through the daemon's
  * GodotInstance, in the same process and run. Also times 50 separate
  * POST /scene/validate requests, the work a batch replaces.

@@ -5,7 +5,7 @@ import { TestDaemon, waitFor } from '../support/test-daemon.js';
 const main = 'res://scenes/main.tscn';
 const other = 'res://scenes/other.tscn';
 
-/** A scene.validate handler that answers only when the test releases it. */
+/** A scene.validate handler that replies only when the test releases it. */
 function gatedValidate(): { handler: CommandHandler; release: () => void } {
   let open: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (open = resolve));
@@ -153,8 +153,8 @@ describe('BatchService with a static validator', () => {
 
   beforeEach(async () => {
     checked.length = 0;
-    // The static pass is built separately; this validator only records its calls
-    // and reports an error for other.tscn, so the batch's use of the default mode shows.
+    // The static pass is not part of the daemon yet. This validator records its calls and
+    // reports an error for other.tscn, which shows that the batch uses the default mode.
     daemon = await TestDaemon.start({
       staticValidator: {
         validate: async (scenePath) => {

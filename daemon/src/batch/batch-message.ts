@@ -1,6 +1,6 @@
 import type { OperationReport, RollbackReport } from './batch-types.js';
 
-/** Why a batch ended; a transactional batch can end before its last operation. */
+/** The reason a batch ended. A transactional batch can end before its last operation. */
 export type BatchOutcome =
   | { kind: 'completed' }
   | { kind: 'rejected'; indexes: number[] }

@@ -14,7 +14,7 @@ import {
 export const batchRequestSchemaId = 'http/batch-request';
 const operationSchemaRef = `${batchRequestSchemaId}#/$defs/operation`;
 
-/** Longest scene_path an operation may carry, as for POST /scene/load. */
+/** Maximum length of a scene_path, as for POST /scene/load. */
 export const maxScenePathLength = 4096;
 
 const envelopeHint =
@@ -182,13 +182,13 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The value as JSON, cut to 100 characters so that a message stays readable. */
+/** Formats a value as JSON, cut to 100 characters so that a message stays readable. */
 function shorten(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 100 ? `${text.slice(0, 100)}...` : text;
 }
 
-/** The report of an operation that failed, with the request's own action and path echoed. */
+/** Builds the report of a failed operation, with the action and path echoed as sent. */
 export function failedReport(
   index: number,
   value: unknown,
@@ -204,7 +204,7 @@ export function failedReport(
   };
 }
 
-/** The index, action and scene_path of a report, taken from the operation as sent. */
+/** Copies the index, action and scene_path of a report from the operation as sent. */
 export function echo(
   index: number,
   value: unknown,

@@ -33,7 +33,7 @@ export interface BatchRunInput {
 }
 
 /**
- * One run of a checked batch. The caller holds the instance's exclusive
+ * One run of a checked batch. The caller has the instance's exclusive
  * turn, so the operations here run one at a time and alone on the instance.
  */
 export class BatchRun {
@@ -304,7 +304,7 @@ function markRolledBack(reports: OperationReport[], restored: boolean): void {
 }
 
 /**
- * The report of an operation that did not run. An operation that failed its
+ * Builds the report of an operation that did not run. An operation that failed its
  * check keeps that failure, since it could not have run anyway.
  */
 function notRun(

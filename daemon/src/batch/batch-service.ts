@@ -28,7 +28,7 @@ export interface BatchServiceOptions {
 
 /**
  * Runs batches of scene operations on one Godot instance, for POST /batch
- * and for queued jobs. A batch holds the instance's exclusive turn for its
+ * and for queued jobs. A batch keeps the instance's exclusive turn for its
  * whole run, so its commands never interleave with another batch's.
  */
 export class BatchService {
@@ -87,7 +87,7 @@ export class BatchService {
     return response;
   }
 
-  /** The target instance, or undefined when none is connected: operations then fail one by one. */
+  /** Resolves the target instance. With none connected it returns undefined, and operations fail one by one. */
   private target(selector: string | undefined): GodotInstance | undefined {
     if (this.options.registry.size === 0) return undefined;
     return this.options.registry.resolve(selector === '' ? undefined : selector);
@@ -115,10 +115,10 @@ export class BatchService {
   }
 
   /**
-   * Runs `work` in the instance's exclusive queue. The instance clears that
-   * queue when its link drops, which would leave a waiting batch pending
-   * forever, so a drop or an abort while waiting starts `work` at once:
-   * it then finds the link closed or the signal fired and reports that.
+   * Runs `work` in the instance's exclusive queue. When the link drops, the
+   * instance clears that queue, and a batch waiting in it would never settle.
+   * So a drop or an abort while waiting starts `work` at once. It then finds
+   * the link closed or the signal fired, and reports that per operation.
    */
   private inTurn<T>(
     instance: GodotInstance,

@@ -18,7 +18,7 @@ export interface BatchRunOptions {
   instanceSelector?: string;
   /** Stops the batch before its next operation; the rest are reported as cancelled. */
   signal?: AbortSignal;
-  /** Called after each operation that ran, and once with (total, total) at the end. */
+  /** Called after each operation that ran or failed its check, and once with (total, total) at the end. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -47,14 +47,14 @@ export interface OperationReport {
   error?: OperationError;
   /** Time the operation ran; 0 for operations that did not run. */
   duration_ms: number;
-  /** Set on succeeded load and reload operations of a transactional batch that was rolled back. */
+  /** On succeeded loads and reloads of a stopped transactional batch: whether the rollback undid them. */
   rolled_back?: boolean;
 }
 
 /**
  * - `not_needed`: the batch succeeded, or no load or reload had succeeded before it stopped.
  * - `restored`: the scene that was current before the batch is current again.
- * - `failed`: restoring it failed; `error` says why.
+ * - `failed`: restoring it failed, and `error` is the reason.
  */
 export type RollbackStatus = 'not_needed' | 'restored' | 'failed';
 

@@ -72,7 +72,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
 }
 
 /**
- * The client of a request: the SHA-256 of its bearer token in hex, so that
+ * Derives the client key of a request: the SHA-256 of its bearer token in hex, so that
  * clients behind one address count apart and the token itself is not kept.
  * A request without a token counts under its remote address.
  */
