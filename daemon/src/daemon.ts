@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BatchService } from './batch/batch-service.js';
 import type { BridgeConfig } from './config/defaults.js';
 import { EventBus } from './events/event-bus.js';
 import { EventHistory } from './events/event-history.js';
@@ -82,6 +83,17 @@ export class Daemon {
       log.error({ err: error, event: event.event }, 'event listener failed'),
     );
     const metrics = new BridgeMetrics({ registry, events });
+    const scenes = new SceneService(config, registry, events, options.staticValidator);
+    const allowList = new SceneAllowList(config.sceneAllowList);
+    const batch = new BatchService({
+      config,
+      registry,
+      scenes,
+      schemas,
+      allowList,
+      log,
+      staticValidation: options.staticValidator !== undefined,
+    });
     this.context = {
       config,
       log,
@@ -92,8 +104,9 @@ export class Daemon {
       eventHistory: new EventHistory(events, config.events.bufferSize),
       metrics,
       registry,
-      scenes: new SceneService(config, registry, events, options.staticValidator),
-      allowList: new SceneAllowList(config.sceneAllowList),
+      scenes,
+      allowList,
+      batch,
       projectName: options.projectName ?? null,
     };
     this.link = new LinkServer({

@@ -26,6 +26,19 @@ export const errorCatalogue = {
   NO_CURRENT_SCENE: { status: 409, summary: 'The instance has no current scene.' },
   SCENE_CHANGE_IN_PROGRESS: { status: 409, summary: 'Another scene change is still running.' },
   PRECONDITION_FAILED: { status: 412, summary: 'If-Match names a version that is not current.' },
+  UNKNOWN_ACTION: {
+    status: 400,
+    summary: 'A batch operation names an action that does not exist.',
+  },
+  SCENE_INVALID: { status: 422, summary: 'Validation found errors in the scene.' },
+  OPERATION_SKIPPED: {
+    status: 424,
+    summary: 'A batch operation was not run because another operation failed.',
+  },
+  OPERATION_CANCELLED: {
+    status: 409,
+    summary: 'A batch operation was not run because the batch was cancelled.',
+  },
   NOT_FOUND: { status: 404, summary: 'No such route or resource.' },
   RATE_LIMITED: { status: 429, summary: 'Too many requests from this client.' },
   INTERNAL_ERROR: { status: 500, summary: 'The daemon failed unexpectedly.' },

@@ -1,3 +1,4 @@
+import type { BatchService } from '../batch/batch-service.js';
 import type { BridgeConfig } from '../config/defaults.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EventHistory } from '../events/event-history.js';
@@ -21,6 +22,7 @@ export interface AppContext {
   registry: InstanceRegistry;
   scenes: SceneService;
   allowList: SceneAllowList;
+  batch: BatchService;
   /** Project name read from project.godot, when it could be read. */
   projectName: string | null;
 }

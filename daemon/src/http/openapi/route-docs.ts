@@ -108,6 +108,21 @@ export const routeDocs: RouteDoc[] = [
     errors: [400, 403, 409, 413, 415, 502, 503, 504],
   },
   {
+    method: 'post',
+    path: '/batch',
+    tag: 'batch',
+    summary: 'Run many scene operations in order',
+    description:
+      'continue runs every operation and reports each; transactional checks every operation first, stops at the first failure and restores the scene that was current before the batch. Rate limited per token; every answer carries the RateLimit headers.',
+    body: 'http/batch-request',
+    query: [instanceQuery],
+    success: {
+      status: 200,
+      description: 'Per-operation results in request order, with counts and a message.',
+    },
+    errors: [400, 404, 409, 413, 415, 429, 503, 504],
+  },
+  {
     method: 'get',
     path: '/events',
     tag: 'events',
