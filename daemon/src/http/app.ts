@@ -7,6 +7,7 @@ import { bearerAuth, hostGuard } from './middleware/guards.js';
 import { requestLog } from './middleware/request-log.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 
 /** Routes that answer without a token. */
 function isPublic(req: Request): boolean {
@@ -45,6 +46,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
 
   app.use(systemRoutes(context));
   app.use(sceneRoutes(context));
+  app.use(webhookRoutes(context));
 
   app.use(notFound);
   app.use(errorHandler);

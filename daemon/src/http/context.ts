@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SceneAllowList } from '../scenes/scene-path.js';
 import type { SceneService } from '../scenes/scene-service.js';
 import type { SchemaRegistry } from '../schemas/registry.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 
 /** The services the HTTP layer uses; the daemon assembles them once. */
 export interface AppContext {
@@ -17,6 +18,7 @@ export interface AppContext {
   registry: InstanceRegistry;
   scenes: SceneService;
   allowList: SceneAllowList;
+  webhooks: WebhookService;
   /** Project name read from project.godot, when it could be read. */
   projectName: string | null;
 }
