@@ -30,6 +30,7 @@ export class WebhookReceiver {
   maxInFlight = 0;
   handler: ReceiverHandler = () => ({ status: 200 });
   private readonly server: Server;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor() {
     this.server = createServer((req, res) => {
@@ -59,8 +60,12 @@ export class WebhookReceiver {
           res.writeHead(reply.status, reply.headers ?? {});
           res.end('ok');
         };
-        if (reply.delayMs) setTimeout(answer, reply.delayMs);
-        else answer();
+        if (!reply.delayMs) return answer();
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          answer();
+        }, reply.delayMs);
+        this.timers.add(timer);
       });
     });
   }
@@ -93,6 +98,7 @@ export class WebhookReceiver {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
