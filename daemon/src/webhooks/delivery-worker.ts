@@ -16,6 +16,9 @@ type AttemptResult =
   | { kind: 'rejected'; error: string }
   | { kind: 'failed'; statusCode: number | null; error: string; retryAfterMs?: number };
 
+/** Due rows read per query; one query per row would cost more than the HTTP request. */
+const readyBatchSize = 100;
+
 // Timers above this overflow setTimeout's 32-bit delay and would fire at once.
 const maxTimerMs = 2 ** 31 - 1;
 
@@ -31,6 +34,9 @@ export class DeliveryWorker {
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private pollScheduled = false;
+  private pendingWrites: Array<() => void> = [];
+  /** Due rows fetched in one query and not yet sent, oldest due first. */
+  private ready: DeliveryRecord[] = [];
   private running = false;
 
   constructor(
@@ -43,17 +49,15 @@ export class DeliveryWorker {
     },
   ) {}
 
-  /** Requeues deliveries a killed daemon left mid-send, then starts polling. */
+  /** Starts polling; deliveries queued before a crash or stop are due at once. */
   start(): void {
-    const recovered = this.options.store.recoverInterrupted(this.options.now());
-    if (recovered > 0) {
-      this.options.log.info({ count: recovered }, 'requeued webhook deliveries left mid-send');
-    }
+    const pending = this.options.store.pendingCount();
+    this.options.log.info({ pending }, 'webhook delivery worker started');
     this.running = true;
     this.kick();
   }
 
-  /** Stops polling and aborts requests in flight; their rows are sent again after a restart. */
+  /** Stops polling and aborts requests in flight; their rows stay queued for the next start. */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
@@ -101,34 +105,42 @@ export class DeliveryWorker {
     this.timer = undefined;
     const { store, settings, now } = this.options;
 
-    const free = settings.concurrency - this.inFlight.size;
-    if (free > 0) {
-      for (const delivery of store.claimDue(now(), free)) {
-        const work = this.attempt(delivery)
-          .catch((error: unknown) => {
-            this.options.log.error(
-              { err: error, delivery_id: delivery.id },
-              'webhook attempt failed unexpectedly',
-            );
-          })
-          .finally(() => {
-            this.inFlight.delete(delivery.id);
-            this.kick();
-          });
-        this.inFlight.set(delivery.id, work);
-      }
+    while (this.inFlight.size < settings.concurrency) {
+      if (this.ready.length === 0)
+        this.ready = store.dueDeliveries(now(), readyBatchSize, this.inFlight.keys());
+      const delivery = this.ready.shift();
+      if (!delivery) break;
+      this.dispatch(delivery);
     }
 
     if (this.inFlight.size >= settings.concurrency) return;
-    const due = store.nextDueAt();
+    const due = store.nextDueAt(this.inFlight.keys());
     if (due !== null) {
       const delay = Math.min(Math.max(0, due - now()), maxTimerMs);
       this.timer = setTimeout(() => this.poll(), delay);
     }
   }
 
-  private async attempt(delivery: DeliveryRecord): Promise<void> {
+  private dispatch(delivery: DeliveryRecord): void {
+    const work = this.attempt(delivery.id)
+      .catch((error: unknown) => {
+        this.options.log.error(
+          { err: error, delivery_id: delivery.id },
+          'webhook attempt failed unexpectedly',
+        );
+      })
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        this.poll();
+      });
+    this.inFlight.set(delivery.id, work);
+  }
+
+  private async attempt(deliveryId: string): Promise<void> {
     const { store, now } = this.options;
+    // Rows wait in the ready batch for a while, so the current row decides what is sent.
+    const delivery = store.getDelivery(deliveryId);
+    if (!delivery || delivery.status !== 'pending') return;
     const webhook = store.getWebhook(delivery.webhookId);
     if (!webhook) return; // deleted while queued: its rows went with it
     if (!webhook.active) {
@@ -140,15 +152,39 @@ export class DeliveryWorker {
     const startedAt = now();
     const started = performance.now();
     const result = await this.send(webhook, delivery, attempt, startedAt);
-    if (result === undefined) return; // aborted by stop(): the row stays `sending` for recovery
+    if (result === undefined) return; // aborted by stop(): the row stays pending
     const durationMs = Math.round(performance.now() - started);
 
-    const updated = store.transaction(() => {
+    const updated = await this.commit(() => {
       const current = store.getWebhook(webhook.id);
       if (!current || !store.getDelivery(delivery.id)) return undefined;
       return this.applyResult(current, delivery, result, { attempt, startedAt, durationMs });
     });
     if (updated) this.wake(updated);
+  }
+
+  /**
+   * Runs `write` in a transaction shared with the other outcomes that finish
+   * in the same turn of the event loop. One commit per group instead of one
+   * per attempt is what lets loopback receivers reach thousands per second.
+   */
+  private commit<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pendingWrites.push(() => {
+        try {
+          resolve(write());
+        } catch (error) {
+          reject(error);
+        }
+      });
+      if (this.pendingWrites.length > 1) return;
+      setImmediate(() => {
+        const writes = this.pendingWrites.splice(0);
+        this.options.store.transaction(() => {
+          for (const run of writes) run();
+        });
+      });
+    });
   }
 
   private async send(

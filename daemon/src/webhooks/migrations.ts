@@ -30,7 +30,7 @@ export const webhookMigrations: Migration[] = [
         webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
         event TEXT NOT NULL,
         body TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'succeeded', 'failed')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
         attempt INTEGER NOT NULL DEFAULT 0,
         round_attempts INTEGER NOT NULL DEFAULT 0,
         redelivery_count INTEGER NOT NULL DEFAULT 0,
@@ -46,6 +46,8 @@ export const webhookMigrations: Migration[] = [
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
         WHERE status = 'pending';
       CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, seq);
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (webhook_id, seq)
+        WHERE status IN ('succeeded', 'failed');
 
       CREATE TABLE webhook_attempts (
         delivery_id TEXT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,

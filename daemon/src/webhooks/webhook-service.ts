@@ -231,10 +231,10 @@ export class WebhookService {
   redeliver(webhookId: string, deliveryId: string): DeliveryDetails {
     this.activeWebhook(webhookId);
     const delivery = this.delivery(webhookId, deliveryId);
-    if (delivery.status === 'pending' || delivery.status === 'sending') {
+    if (delivery.status === 'pending') {
       throw new BridgeError(
         'DELIVERY_PENDING',
-        `Delivery "${deliveryId}" is still ${delivery.status}; wait until it has succeeded or ` +
+        `Delivery "${deliveryId}" is still queued; wait until it has succeeded or ` +
           'failed, then redeliver it.',
       );
     }

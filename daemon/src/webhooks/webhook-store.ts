@@ -21,7 +21,7 @@ export interface WebhookRecord {
   updatedAt: number;
 }
 
-export type DeliveryStatus = 'pending' | 'sending' | 'succeeded' | 'failed';
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /** One outbox row: a payload for one webhook and the state of its sending. */
 export interface DeliveryRecord {
@@ -62,6 +62,8 @@ type Row = Record<string, unknown>;
 /** SQLite access for webhooks, deliveries and attempts; no policy lives here. */
 export class WebhookStore {
   private readonly statements = new Map<string, Statement>();
+  /** Active webhooks, read once per change instead of once per event; any write clears it. */
+  private activeCache: WebhookRecord[] | undefined;
 
   constructor(private readonly db: Database) {}
 
@@ -80,6 +82,7 @@ export class WebhookStore {
   }
 
   insertWebhook(webhook: WebhookRecord): void {
+    this.activeCache = undefined;
     this.statement(
       `INSERT INTO webhooks (id, url, events, secret, previous_secret,
            previous_secret_expires_at, description, active, disabled_reason,
@@ -90,6 +93,7 @@ export class WebhookStore {
   }
 
   saveWebhook(webhook: WebhookRecord): void {
+    this.activeCache = undefined;
     this.statement(
       `UPDATE webhooks SET url = @url, events = @events, secret = @secret,
            previous_secret = @previousSecret,
@@ -111,11 +115,14 @@ export class WebhookStore {
   }
 
   activeWebhooks(): WebhookRecord[] {
-    const rows = this.statement('SELECT * FROM webhooks WHERE active = 1').all() as Row[];
-    return rows.map(toWebhook);
+    this.activeCache ??= (
+      this.statement('SELECT * FROM webhooks WHERE active = 1').all() as Row[]
+    ).map(toWebhook);
+    return this.activeCache;
   }
 
   deleteWebhook(id: string): boolean {
+    this.activeCache = undefined;
     return this.statement('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0;
   }
 
@@ -134,38 +141,37 @@ export class WebhookStore {
     return row ? toDelivery(row) : undefined;
   }
 
-  /** Marks up to `limit` due deliveries as sending and returns them, oldest due first. */
-  claimDue(now: number, limit: number): DeliveryRecord[] {
-    return this.transaction(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT * FROM webhook_deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ?
-           ORDER BY next_attempt_at, seq LIMIT ?`,
-        )
-        .all(now, limit) as Row[];
-      const claim = this.statement(
-        `UPDATE webhook_deliveries SET status = 'sending', updated_at = ? WHERE id = ?`,
-      );
-      for (const row of rows) claim.run(now, row.id);
-      return rows.map((row) => ({ ...toDelivery(row), status: 'sending' as const }));
-    });
+  /**
+   * Up to `limit` pending deliveries due at `now`, oldest due first, leaving
+   * out the ids being sent. Rows stay `pending` while in flight, so a killed
+   * daemon finds them due again after a restart.
+   */
+  dueDeliveries(now: number, limit: number, sending: Iterable<string>): DeliveryRecord[] {
+    const rows = this.statement(
+      `SELECT * FROM webhook_deliveries
+       WHERE status = 'pending' AND next_attempt_at <= ?
+         AND id NOT IN (SELECT value FROM json_each(?))
+       ORDER BY next_attempt_at, seq LIMIT ?`,
+    ).all(now, JSON.stringify([...sending]), limit) as Row[];
+    return rows.map(toDelivery);
   }
 
-  /** Earliest `next_attempt_at` of a pending delivery, or null when none waits. */
-  nextDueAt(): number | null {
+  /** Earliest `next_attempt_at` of a pending delivery not being sent, or null. */
+  nextDueAt(sending: Iterable<string> = []): number | null {
     const row = this.statement(
-      `SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'`,
-    ).get() as { due: number | null };
-    return row.due;
+      `SELECT next_attempt_at AS due FROM webhook_deliveries
+       WHERE status = 'pending' AND id NOT IN (SELECT value FROM json_each(?))
+       ORDER BY next_attempt_at LIMIT 1`,
+    ).get(JSON.stringify([...sending])) as { due: number } | undefined;
+    return row?.due ?? null;
   }
 
-  /** Returns deliveries left in `sending` by a daemon that died to the queue, due at once. */
-  recoverInterrupted(now: number): number {
-    return this.statement(
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
-         WHERE status = 'sending'`,
-    ).run(now, now).changes;
+  /** Number of deliveries waiting to be sent. */
+  pendingCount(): number {
+    const row = this.statement(
+      `SELECT COUNT(*) AS count FROM webhook_deliveries WHERE status = 'pending'`,
+    ).get() as { count: number };
+    return row.count;
   }
 
   /** Stores the outcome of one attempt: the attempt row and the delivery's new state. */
@@ -198,14 +204,16 @@ export class WebhookStore {
     ).run(error, now, now, webhookId).changes;
   }
 
-  /** Deletes finished deliveries of a webhook beyond the newest `keep`; queued ones stay. */
+  /** Deletes a webhook's finished deliveries beyond the newest `keep`; queued ones stay. */
   prune(webhookId: string, keep: number): number {
+    // The partial index on finished rows keeps this at `keep` index steps however many
+    // deliveries are still queued.
     return this.statement(
-      `DELETE FROM webhook_deliveries
-         WHERE webhook_id = ? AND status IN ('succeeded', 'failed') AND seq <= (
-           SELECT seq FROM webhook_deliveries WHERE webhook_id = ?
-           ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-    ).run(webhookId, webhookId, keep).changes;
+      `DELETE FROM webhook_deliveries WHERE seq IN (
+         SELECT seq FROM webhook_deliveries INDEXED BY webhook_deliveries_finished
+         WHERE webhook_id = ? AND status IN ('succeeded', 'failed')
+         ORDER BY seq DESC LIMIT -1 OFFSET ?)`,
+    ).run(webhookId, keep).changes;
   }
 
   /** A page of a webhook's deliveries, newest first, with the total count. */
