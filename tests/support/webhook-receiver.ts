@@ -11,7 +11,7 @@ export interface ReceivedDelivery {
   receivedAt: number;
 }
 
-/** What the receiver answers: a status, headers and an optional delay before answering. */
+/** Response of the receiver: a status, headers and an optional delay before responding. */
 export interface ReceiverReply {
   status: number;
   headers?: Record<string, string>;
@@ -22,7 +22,7 @@ export type ReceiverHandler = (delivery: ReceivedDelivery, index: number) => Rec
 
 /**
  * An HTTP server on 127.0.0.1 port 0 that records every request, counts the
- * requests it is answering at once, and answers as its handler says.
+ * requests in progress at once, and responds as its handler returns.
  */
 export class WebhookReceiver {
   readonly received: ReceivedDelivery[] = [];

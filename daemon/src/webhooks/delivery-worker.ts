@@ -9,7 +9,7 @@ import type { DeliveryRecord, WebhookRecord, WebhookStore } from './webhook-stor
 
 export type WebhookSettings = BridgeConfig['webhooks'];
 
-/** How one attempt ended, before the retry policy is applied. */
+/** Outcome of one attempt, before the retry policy is applied. */
 type AttemptResult =
   | { kind: 'success'; statusCode: number }
   | { kind: 'gone'; statusCode: number }

@@ -45,13 +45,13 @@ export interface DeliveryDetails extends DeliveryRecord {
   attempts: AttemptRecord[];
 }
 
-/** Extra wait for a ping's answer beyond the attempt timeout, for a busy queue. */
+/** Extra wait for a ping's result beyond the attempt timeout, for a busy queue. */
 const pingQueueSlackMs = 5000;
 
 /**
  * Webhook registrations and the outbox. Every event on the bus becomes one
  * outbox row per matching active webhook, written in one transaction before
- * anything is sent; the delivery worker sends the rows.
+ * anything is sent. The delivery worker sends the rows.
  */
 export class WebhookService {
   readonly store: WebhookStore;
@@ -285,10 +285,10 @@ export class WebhookService {
   private activeWebhook(id: string): WebhookRecord {
     const webhook = this.get(id);
     if (!webhook.active) {
-      const why = webhook.disabledReason ? `disabled: ${webhook.disabledReason}` : 'deactivated';
+      const state = webhook.disabledReason ? `disabled: ${webhook.disabledReason}` : 'deactivated';
       throw new BridgeError(
         'WEBHOOK_INACTIVE',
-        `Webhook "${id}" is ${why}. Re-enable it with PUT /webhooks/${id} {"active": true}.`,
+        `Webhook "${id}" is ${state}. Re-enable it with PUT /webhooks/${id} {"active": true}.`,
       );
     }
     return webhook;

@@ -13,7 +13,7 @@ export interface WebhookRecord {
   previousSecretExpiresAt: number | null;
   description: string | null;
   active: boolean;
-  /** Why the daemon disabled the webhook; null when it is active or a caller deactivated it. */
+  /** Reason the daemon disabled the webhook, or null when it is active or was deactivated by a caller. */
   disabledReason: string | null;
   /** Deliveries in a row that failed after their last retry. */
   consecutiveFailures: number;

@@ -46,7 +46,7 @@ describe('webhook HTTP sender', () => {
     expect(receiver.received).toHaveLength(0);
   });
 
-  // The resolver stands in for DNS answers that cannot be produced on loopback.
+  // The resolver replaces DNS because these answers cannot be produced on loopback.
   test('rejects a name when any address is blocked', async () => {
     const resolve: Resolver = async () => [
       { address: '127.0.0.1', family: 4 },
