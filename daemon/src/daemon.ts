@@ -21,9 +21,11 @@ import { SchemaRegistry } from './schemas/registry.js';
 import { openDatabase, stateFileName, type Database, type Migration } from './store/database.js';
 import { loadOrCreateToken } from './security/token.js';
 import { daemonVersion } from './version.js';
+import { webhookMigrations } from './webhooks/migrations.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 
 /** Every service's schema changes, in the order they apply. */
-const migrations: Migration[] = [];
+const migrations: Migration[] = [...webhookMigrations];
 
 /** File in the state folder that tells the addon where the daemon listens. */
 export const discoveryFileName = 'daemon.json';
@@ -107,6 +109,13 @@ export class Daemon {
       scenes,
       allowList,
       batch,
+      webhooks: new WebhookService({
+        db: this.db,
+        settings: config.webhooks,
+        events,
+        log: log.child({ component: 'webhooks' }),
+        onAttempt: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+      }),
       projectName: options.projectName ?? null,
     };
     this.link = new LinkServer({
@@ -157,6 +166,7 @@ export class Daemon {
       });
     });
     this.writeDiscoveryFile();
+    this.context.webhooks.start();
     this.context.log.info(
       { url: this.url, project: this.context.config.projectDir, version: daemonVersion },
       'daemon started',
@@ -172,6 +182,7 @@ export class Daemon {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.discoveryFile, { force: true });
+    await this.context.webhooks.stop();
     this.db.close();
     this.context.log.info('daemon stopped');
   }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { SchemaRegistry } from '../../daemon/src/schemas/registry.js';
-import { TestDaemon } from '../support/test-daemon.js';
+import { TestDaemon, waitFor } from '../support/test-daemon.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -122,6 +123,38 @@ describe('metrics', () => {
     expect(res.text).toMatch(
       /godot_bridge_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/scene\/load"\} 2/,
     );
+  });
+
+  test('count webhook deliveries by outcome', async () => {
+    const receiver = await WebhookReceiver.start((_delivery, index) => ({
+      status: index === 0 ? 500 : 200,
+    }));
+    try {
+      await daemon.daemon.stop();
+      daemon = await TestDaemon.start({ config: { webhooks: { retryDelaysMs: [10] } } });
+      await daemon.request('POST', '/webhooks', {
+        body: { url: receiver.url(), events: ['ping'] },
+      });
+      daemon.daemon.context.events.publish('ping', {});
+      await waitFor(() => receiver.received.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const res = await daemon.request('GET', '/metrics');
+      expect(res.text).toContain('godot_bridge_webhook_deliveries_total{outcome="retry"} 1');
+      expect(res.text).toContain('godot_bridge_webhook_deliveries_total{outcome="success"} 1');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('rate-limit rejections are counted', async () => {
+    await daemon.daemon.stop();
+    daemon = await TestDaemon.start({ config: { batch: { rateLimit: 1 } } });
+    const body = { operations: [{ action: 'get_info' }] };
+    await daemon.request('POST', '/batch', { body });
+    const rejected = await daemon.request('POST', '/batch', { body });
+    expect(rejected.status).toBe(429);
+    const res = await daemon.request('GET', '/metrics');
+    expect(res.text).toContain('godot_bridge_rate_limit_rejections_total{route="POST /batch"} 1');
   });
 
   test('metrics need the token by default', async () => {

@@ -42,12 +42,21 @@ export interface BridgeConfig {
     cleanupIntervalMs: number;
   };
   webhooks: {
+    /** Deliveries sent at once. */
     concurrency: number;
+    /** Deadline of one delivery attempt, response included. */
     timeoutMs: number;
+    /** Delay before each retry of a failed attempt; its length is the number of retries. */
     retryDelaysMs: number[];
+    /** Largest wait a receiver's Retry-After header can ask for. */
+    maxRetryAfterMs: number;
+    /** Finished deliveries kept per webhook. */
     historyLimit: number;
+    /** Deliveries in a row that fail after their last retry before a webhook is disabled. */
     disableAfterFailures: number;
+    /** Time the old secret keeps signing after a rotation. */
     secretGraceMs: number;
+    /** Allow loopback and private-network receivers. */
     allowPrivateNetworks: boolean;
   };
   http: {
@@ -89,6 +98,7 @@ export function defaultConfig(projectDir: string): BridgeConfig {
       concurrency: 5,
       timeoutMs: 10_000,
       retryDelaysMs: [1000, 5000, 15_000],
+      maxRetryAfterMs: 600_000,
       historyLimit: 100,
       disableAfterFailures: 50,
       secretGraceMs: 24 * 3600_000,

@@ -42,6 +42,7 @@ export const configSchema = section({
     concurrency: positiveInteger,
     timeoutMs: positiveInteger,
     retryDelaysMs: { type: 'array', items: duration },
+    maxRetryAfterMs: duration,
     historyLimit: positiveInteger,
     disableAfterFailures: positiveInteger,
     secretGraceMs: duration,

@@ -11,6 +11,7 @@ import { metaRoutes } from './routes/meta-routes.js';
 import { batchRoutes } from './routes/batch-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 
 /** Routes that answer without a token: liveness and the API description. */
 function isPublicRoute(req: Request, publicMetrics: boolean): boolean {
@@ -59,6 +60,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.use(sceneRoutes(context));
   app.use(eventRoutes(context));
   app.use(metaRoutes(context, context.metrics));
+  app.use(webhookRoutes(context));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -8,6 +8,7 @@ import type { BridgeMetrics } from '../metrics/metrics.js';
 import type { SceneAllowList } from '../scenes/scene-path.js';
 import type { SceneService } from '../scenes/scene-service.js';
 import type { SchemaRegistry } from '../schemas/registry.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 
 /** The services the HTTP layer uses; the daemon assembles them once. */
 export interface AppContext {
@@ -23,6 +24,7 @@ export interface AppContext {
   scenes: SceneService;
   allowList: SceneAllowList;
   batch: BatchService;
+  webhooks: WebhookService;
   /** Project name read from project.godot, when it could be read. */
   projectName: string | null;
 }
