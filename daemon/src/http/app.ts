@@ -31,8 +31,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(requestLog(context.log));
-  app.use(context.metrics.httpMiddleware());
+  app.use(requestLog(app, context.log, context.metrics.observeRequest));
   // The port is known only once the server listens (port 0 picks one), so the
   // guard is built on the first request and rebuilt if the port changes.
   let guard: { port: number; handler: ReturnType<typeof hostGuard> } | undefined;
@@ -56,8 +55,9 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.use(jsonBody(context.config.bodyLimitBytes));
   app.use(conditionalGet(context.config.http.cacheMaxAgeSeconds));
 
-  app.use(systemRoutes(context));
+  // Scene commands are the hot path, so their router is tried first.
   app.use(sceneRoutes(context));
+  app.use(systemRoutes(context));
   app.use(eventRoutes(context));
   app.use(metaRoutes(context, context.metrics));
   app.use(webhookRoutes(context));

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../events/event-bus.js';
 import type { InstanceRegistry } from '../godot/instance-registry.js';
@@ -78,19 +78,12 @@ export class BridgeMetrics {
     });
   }
 
-  /** Records every HTTP request once it finishes, labelled by its route pattern. */
-  httpMiddleware() {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      const started = performance.now();
-      res.on('finish', () => {
-        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-        const seconds = (performance.now() - started) / 1000;
-        this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-        this.httpDuration.observe({ method: req.method, route }, seconds);
-      });
-      next();
-    };
-  }
+  /** Records one finished HTTP request, labelled by its route pattern. */
+  readonly observeRequest = (req: Request, res: Response, seconds: number): void => {
+    const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    this.httpDuration.observe({ method: req.method, route }, seconds);
+  };
 
   readonly observeCommand: CommandObserver = (method, outcome, seconds) => {
     this.commands.inc({ method, outcome });

@@ -200,11 +200,13 @@ export class WebhookService {
 
   /** Stores one outbox row per active webhook that subscribes to the event. */
   enqueueEvent(event: BridgeEvent): DeliveryRecord[] {
+    // Most events match no webhook; those cost no transaction at all.
+    const matching = this.store
+      .activeWebhooks()
+      .filter((webhook) => subscribes(webhook.events, event.event));
+    if (matching.length === 0) return [];
     const deliveries = this.store.transaction(() =>
-      this.store
-        .activeWebhooks()
-        .filter((webhook) => subscribes(webhook.events, event.event))
-        .map((webhook) => this.queueDelivery(webhook, event.event, event.data)),
+      matching.map((webhook) => this.queueDelivery(webhook, event.event, event.data)),
     );
     if (deliveries.length > 0) this.worker.kick();
     return deliveries;

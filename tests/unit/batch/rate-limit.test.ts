@@ -24,7 +24,7 @@ describe('rateLimit middleware', () => {
     published.length = 0;
     events.subscribe((event) => published.push(event));
     const app = express();
-    app.use(requestLog(createSilentLogger()));
+    app.use(requestLog(app, createSilentLogger()));
     app.get(
       '/limited',
       rateLimit({ route: 'GET /limited', limit: 2, windowMs: 60_000, events }),
