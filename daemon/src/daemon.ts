@@ -11,16 +11,18 @@ import { InstanceRegistry } from './godot/instance-registry.js';
 import { LinkServer, linkPath } from './godot/link-server.js';
 import { createApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
+import { createJobService } from './jobs/create-job-service.js';
 import type { Logger } from './logging/logger.js';
 import { SceneAllowList } from './scenes/scene-path.js';
 import { SceneService, type StaticSceneValidator } from './scenes/scene-service.js';
 import { SchemaRegistry } from './schemas/registry.js';
 import { openDatabase, stateFileName, type Database, type Migration } from './store/database.js';
+import { jobMigrations } from './store/job-store.js';
 import { loadOrCreateToken } from './security/token.js';
 import { daemonVersion } from './version.js';
 
 /** Every service's schema changes, in the order they apply. */
-const migrations: Migration[] = [];
+const migrations: Migration[] = [...jobMigrations];
 
 /** File in the state folder that tells the addon where the daemon listens. */
 export const discoveryFileName = 'daemon.json';
@@ -32,6 +34,8 @@ export interface DaemonOptions {
   token?: string;
   staticValidator?: StaticSceneValidator;
   projectName?: string | null;
+  /** Clock in Unix milliseconds for the job queue; tests pass their own to move time. */
+  now?: () => number;
 }
 
 /**
@@ -63,6 +67,19 @@ export class Daemon {
       log.error({ err: error, event: event.event }, 'event listener failed'),
     );
     const metrics = new BridgeMetrics({ registry, events });
+    const scenes = new SceneService(config, registry, events, options.staticValidator);
+    const allowList = new SceneAllowList(config.sceneAllowList);
+    const jobs = createJobService({
+      db: this.db,
+      config,
+      events,
+      log,
+      schemas,
+      registry,
+      scenes,
+      allowList,
+      now: options.now,
+    });
     this.context = {
       config,
       log,
@@ -73,8 +90,9 @@ export class Daemon {
       eventHistory: new EventHistory(events, config.events.bufferSize),
       metrics,
       registry,
-      scenes: new SceneService(config, registry, events, options.staticValidator),
-      allowList: new SceneAllowList(config.sceneAllowList),
+      scenes,
+      allowList,
+      jobs,
       projectName: options.projectName ?? null,
     };
     this.link = new LinkServer({
@@ -125,6 +143,7 @@ export class Daemon {
       });
     });
     this.writeDiscoveryFile();
+    this.context.jobs.start();
     this.context.log.info(
       { url: this.url, project: this.context.config.projectDir, version: daemonVersion },
       'daemon started',
@@ -135,6 +154,8 @@ export class Daemon {
     if (this.stopping) return;
     this.stopping = true;
     this.context.log.info('daemon stopping');
+    // Before the link closes, so running jobs end as interrupted, not disconnected.
+    await this.context.jobs.stop();
     await this.link.close();
     this.context.eventHistory.close();
     this.server.closeAllConnections();
