@@ -21,6 +21,7 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/e2e/setup-timeout.ts'],
     },
   ],
 };

@@ -13,6 +13,8 @@ import { createApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { createJobService } from './jobs/create-job-service.js';
 import type { Logger } from './logging/logger.js';
+import { readProjectInfo } from './scenes/parser/index.js';
+import { ProjectValidator } from './scenes/project-validator.js';
 import { SceneAllowList } from './scenes/scene-path.js';
 import { SceneService, type StaticSceneValidator } from './scenes/scene-service.js';
 import { SchemaRegistry } from './schemas/registry.js';
@@ -52,7 +54,24 @@ export class Daemon {
 
   /** Builds a daemon with the project's static validator and name read from disk. */
   static async create(options: DaemonOptions): Promise<Daemon> {
-    return new Daemon(options);
+    const { config, log } = options;
+    let projectName = options.projectName;
+    if (projectName === undefined) {
+      try {
+        projectName = (await readProjectInfo(config.projectDir)).name ?? null;
+      } catch (error) {
+        log.warn({ err: error, project: config.projectDir }, 'project.godot could not be read');
+        projectName = null;
+      }
+    }
+    const staticValidator =
+      options.staticValidator ??
+      new ProjectValidator(
+        config.projectDir,
+        config.scenes.maxParseDepth,
+        log.child({ component: 'static' }),
+      );
+    return new Daemon({ ...options, projectName, staticValidator });
   }
 
   constructor(options: DaemonOptions) {

@@ -47,17 +47,30 @@ export class TestDaemon {
   private constructor(
     readonly daemon: Daemon,
     readonly projectDir: string,
+    private readonly ownsProject: boolean,
   ) {}
 
   static async start(
-    options: { config?: DeepPartial<BridgeConfig>; files?: Record<string, string> } & Partial<
-      Omit<DaemonOptions, 'config'>
-    > = {},
+    options: {
+      config?: DeepPartial<BridgeConfig>;
+      files?: Record<string, string>;
+      /** An existing project to serve; its state goes to a temporary folder. */
+      projectDir?: string;
+    } & Partial<Omit<DaemonOptions, 'config'>> = {},
   ): Promise<TestDaemon> {
-    const projectDir = createTempProject(options.files);
+    const ownsProject = options.projectDir === undefined;
+    const projectDir = options.projectDir ?? createTempProject(options.files);
+    const stateDir = ownsProject
+      ? undefined
+      : mkdtempSync(path.join(os.tmpdir(), 'godot-bridge-state-'));
     const config = loadConfig({
       projectDir,
-      overrides: { host: '127.0.0.1', port: 0, ...options.config },
+      overrides: {
+        host: '127.0.0.1',
+        port: 0,
+        ...(stateDir ? { stateDir } : {}),
+        ...options.config,
+      },
     });
     const daemon = await Daemon.create({
       log: createSilentLogger(),
@@ -66,7 +79,7 @@ export class TestDaemon {
       config,
     });
     await daemon.start();
-    return new TestDaemon(daemon, projectDir);
+    return new TestDaemon(daemon, projectDir, ownsProject);
   }
 
   get port(): number {
@@ -123,7 +136,8 @@ export class TestDaemon {
   async stop(): Promise<void> {
     await Promise.all(this.peers.map((peer) => peer.close().catch(() => undefined)));
     await this.daemon.stop();
-    rmSync(this.projectDir, { recursive: true, force: true });
+    if (this.ownsProject) rmSync(this.projectDir, { recursive: true, force: true });
+    else rmSync(this.daemon.context.config.stateDir, { recursive: true, force: true });
   }
 }
 

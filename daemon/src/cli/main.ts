@@ -4,6 +4,7 @@ import { ConfigError } from '../config/load-config.js';
 import { daemonVersion } from '../version.js';
 import { addStartCommand } from './start-command.js';
 import { addTokenCommand } from './token-command.js';
+import { addValidateCommand } from './validate-command.js';
 
 const program = new Command()
   .name('godot-bridge')
@@ -12,6 +13,7 @@ const program = new Command()
 
 addStartCommand(program);
 addTokenCommand(program);
+addValidateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
