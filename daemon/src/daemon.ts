@@ -97,6 +97,8 @@ export class Daemon {
       registry,
       scenes,
       allowList,
+      staticCache:
+        options.staticValidator instanceof ProjectValidator ? options.staticValidator : undefined,
       now: options.now,
     });
     this.context = {

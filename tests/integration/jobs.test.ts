@@ -125,8 +125,13 @@ describe('jobs API', () => {
       const done = await waitForStatus(res.body.job.id, 'completed');
       const result = done.body.job.result;
       expect(result.main_scene).toBe(mainScene);
-      expect(result.static.available).toBe(false);
-      expect(result.static.message).toContain('static scene validator');
+      expect(result.static).toEqual({
+        available: true,
+        scenes: [
+          { scene_path: mainScene, valid: true, error_count: 0, warning_count: 0 },
+          { scene_path: otherScene, valid: true, error_count: 0, warning_count: 0 },
+        ],
+      });
       expect(result.preloads).toHaveLength(2);
       expect(result.preloads).toContainEqual({
         instance: editor.instanceId,
@@ -259,6 +264,32 @@ describe('jobs API', () => {
       );
       expect(res.status).toBe(400);
       expect(res.body.error.details.field).toBe('instance');
+    });
+  });
+
+  describe('cache warming', () => {
+    test('checks allowed scenes and counts their problems', async () => {
+      await start({
+        config: { sceneAllowList: ['res://scenes/**'] },
+        files: {
+          'project.godot': projectWithMainScene,
+          'scenes/broken.tscn':
+            '[gd_scene format=3]\n\n[node name="Root" type="Node3D"]\n\n' +
+            '[node name="Child" type="Node3D" parent="Missing"]\n',
+          'levels/hidden.tscn': '[gd_scene format=3]\n\n[node name="Hidden" type="Node"]\n',
+        },
+      });
+      const res = await submit('cache_warming', {});
+      const done = await waitForStatus(res.body.job.id, 'completed');
+      const checked = done.body.job.result.static.scenes as Array<Record<string, unknown>>;
+      expect(checked.map((scene) => scene.scene_path)).toEqual([
+        'res://scenes/broken.tscn',
+        mainScene,
+        otherScene,
+      ]);
+      expect(checked[0]!.valid).toBe(false);
+      expect(checked[0]!.error_count).toBeGreaterThan(0);
+      expect(done.body.job.progress).toBe(1);
     });
   });
 

@@ -1,23 +1,22 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readProjectInfo } from '../scenes/parser/index.js';
+import { listProjectFiles, UidIndex } from '../scenes/static/index.js';
+
+/** The project's main scene as project.godot sets it, resolved to a res:// path when it can be. */
+export interface MainScene {
+  /** `application/run/main_scene` as written, or null when project.godot does not set it. */
+  setting: string | null;
+  /** The res:// path, or null when the setting is missing or its uid:// id is unknown. */
+  path: string | null;
+}
 
 /**
- * Reads `application/run/main_scene` from the project's project.godot, or
- * null when the file or the setting is missing. The value may be a res://
- * path or, since Godot 4.4, a uid:// id.
- *
- * NOTE: a single regular expression stands in for the project.godot parser
- * here. It reads only a plain `run/main_scene="..."` line and does not
- * check that the line sits in the [application] section.
+ * Reads `application/run/main_scene` from project.godot. Since Godot 4.4 the
+ * value may be a uid:// id, which is looked up in the project's UID index.
+ * Raises when project.godot is missing or cannot be parsed.
  */
-export async function readMainScene(projectDir: string): Promise<string | null> {
-  let text: string;
-  try {
-    text = await readFile(path.join(projectDir, 'project.godot'), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  const match = /^run\/main_scene\s*=\s*"([^"]*)"\s*$/m.exec(text);
-  return match?.[1] || null;
+export async function readMainScene(projectDir: string): Promise<MainScene> {
+  const setting = (await readProjectInfo(projectDir)).mainScene ?? null;
+  if (setting === null || !setting.startsWith('uid://')) return { setting, path: setting };
+  const index = await UidIndex.build(projectDir, await listProjectFiles(projectDir));
+  return { setting, path: index.lookup(setting) ?? null };
 }

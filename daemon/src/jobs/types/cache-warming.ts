@@ -2,30 +2,31 @@ import { BridgeError } from '../../errors/catalogue.js';
 import type { GodotInstance } from '../../godot/instance.js';
 import type { InstanceRegistry } from '../../godot/instance-registry.js';
 import { checkScenePath, type SceneAllowList } from '../../scenes/scene-path.js';
-import type { SceneService, StaticValidation } from '../../scenes/scene-service.js';
+import type { SceneService, StaticSceneValidator } from '../../scenes/scene-service.js';
 import { runExclusive } from '../exclusive.js';
 import type { JobContext, JobDefinition } from '../job-definition.js';
+import type { MainScene } from '../main-scene.js';
 
 export interface CacheWarmingParameters {
   /** Limits the preload to one instance; without it every connected instance preloads. */
   instance?: string;
 }
 
-/** The daemon's static scene analysis: lists the project's scenes and parses them into its cache. */
-export interface StaticSceneCache {
+/**
+ * The daemon's static scene analysis: lists the project's scenes, and its
+ * `validate` parses a scene into the parse cache and checks it.
+ */
+export interface StaticSceneCache extends StaticSceneValidator {
   /** Lists every scene file of the project as res:// paths. */
   listScenes(): Promise<string[]>;
-  /** Parses a scene into the cache and runs the static checks on it. */
-  validate(scenePath: string, signal?: AbortSignal): Promise<StaticValidation>;
 }
 
 export interface CacheWarmingDependencies {
   scenes: SceneService;
   registry: InstanceRegistry;
   allowList: SceneAllowList;
-  /** Returns the project's main scene setting, or null when it has none. */
-  readMainScene(): Promise<string | null>;
-  /** Absent when this build has no static validator; the job then only preloads. */
+  readMainScene(): Promise<MainScene>;
+  /** Absent when the daemon runs without one; the job then only preloads. */
   staticCache?: StaticSceneCache;
 }
 
@@ -70,8 +71,8 @@ export function cacheWarmingJob(
         : {
             available: false,
             message:
-              'The static scene validator is not part of this build, so no scene was parsed ' +
-              'or checked.',
+              'This daemon runs without a static scene cache, so no scene was parsed or ' +
+              'checked.',
           };
       const preloads: PreloadOutcome[] = [];
       if (mainScene !== null) {
@@ -93,15 +94,15 @@ async function usableMainScene(
   deps: CacheWarmingDependencies,
   notes: string[],
 ): Promise<string | null> {
-  const mainScene = await deps.readMainScene();
-  if (mainScene === null) {
+  const { setting, path: mainScene } = await deps.readMainScene();
+  if (setting === null) {
     notes.push('project.godot sets no application/run/main_scene, so nothing was preloaded.');
     return null;
   }
-  if (mainScene.startsWith('uid://')) {
+  if (mainScene === null) {
     notes.push(
-      `The main scene is given as ${mainScene}; this build cannot resolve uid:// ids to paths, ` +
-        'so nothing was preloaded.',
+      `The main scene ${setting} is not in the project's UID index, so nothing was preloaded. ` +
+        'Open the project in the Godot editor once to rebuild .godot/uid_cache.bin.',
     );
     return null;
   }
@@ -150,10 +151,13 @@ async function preloadOn(
   context: JobContext,
 ): Promise<PreloadOutcome> {
   try {
+    const started = performance.now();
     const reply = (await runExclusive(instance, context.signal, () =>
       scenes.preload(instance, scenePath, context.signal),
     )) as { load_ms?: number };
-    return { instance: instance.id, scene_path: scenePath, load_ms: reply.load_ms ?? 0 };
+    // The addon reports load_ms; the round trip stands in when an older addon leaves it out.
+    const loadMs = reply.load_ms ?? Math.round((performance.now() - started) * 100) / 100;
+    return { instance: instance.id, scene_path: scenePath, load_ms: loadMs };
   } catch (error) {
     if (context.signal.aborted || !(error instanceof BridgeError)) throw error;
     context.log.warn({ instance: instance.id, code: error.code }, 'main scene preload failed');
