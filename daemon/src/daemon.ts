@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BatchService } from './batch/batch-service.js';
 import type { BridgeConfig } from './config/defaults.js';
 import { EventBus } from './events/event-bus.js';
 import { EventHistory } from './events/event-history.js';
@@ -88,6 +89,15 @@ export class Daemon {
     const metrics = new BridgeMetrics({ registry, events });
     const scenes = new SceneService(config, registry, events, options.staticValidator);
     const allowList = new SceneAllowList(config.sceneAllowList);
+    const batch = new BatchService({
+      config,
+      registry,
+      scenes,
+      schemas,
+      allowList,
+      log,
+      staticValidation: options.staticValidator !== undefined,
+    });
     const jobs = createJobService({
       db: this.db,
       config,
@@ -99,6 +109,7 @@ export class Daemon {
       allowList,
       staticCache:
         options.staticValidator instanceof ProjectValidator ? options.staticValidator : undefined,
+      batch,
       now: options.now,
     });
     this.context = {
@@ -114,6 +125,7 @@ export class Daemon {
       scenes,
       allowList,
       jobs,
+      batch,
       projectName: options.projectName ?? null,
     };
     this.link = new LinkServer({

@@ -171,12 +171,53 @@ describe('jobs API', () => {
       expect(done.body.job.result.notes.join(' ')).toContain('No Godot instance is connected');
     });
 
-    test('batch_operations fails while the batch service is missing', async () => {
-      const res = await submit('batch_operations', { operations: [{ op: 'info' }] });
+    test('batch_operations runs a batch and stores its response', async () => {
+      const peer = await daemon.connectPeer();
+      const seen: number[] = [];
+      daemon.daemon.context.jobs.on('progress', (update: { progress: number }) =>
+        seen.push(update.progress),
+      );
+      const res = await submit('batch_operations', {
+        mode: 'continue',
+        operations: [
+          { action: 'load', scene_path: otherScene },
+          { action: 'get_info' },
+          { action: 'load', scene_path: 'res://../bad.tscn' },
+          { action: 'get_info' },
+        ],
+      });
       expect(res.status).toBe(202);
-      const failed = await waitForStatus(res.body.job.id, 'failed');
-      expect(failed.body.job.error.code).toBe('SERVICE_UNAVAILABLE');
-      expect(failed.body.job.error.message).toContain('batch service is not available');
+      const done = await waitForStatus(res.body.job.id, 'completed');
+      const result = done.body.job.result;
+      expect(result.success).toBe(true);
+      expect(result.mode).toBe('continue');
+      expect(result.instance).toBe(peer.instanceId);
+      expect(result.total).toBe(4);
+      expect(result.successful).toBe(3);
+      expect(result.failed).toBe(1);
+      expect(result.operations[1].result.scene.path).toBe(otherScene);
+      expect(result.operations[2].error.code).toBe('INVALID_SCENE_PATH');
+      expect(seen).toEqual([0.25, 0.5, 0.75, 1]);
+      expect(done.body.job.progress).toBe(1);
+    });
+
+    test('batch_operations over the operation limit gets 400', async () => {
+      const operations = Array.from({ length: 51 }, () => ({ action: 'get_info' }));
+      const res = await submit('batch_operations', { operations });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toContain('batch.maxOperations');
+      const list = await daemon.request('GET', '/jobs');
+      expect(list.body.total).toBe(0);
+    });
+
+    test('batch_operations rejects an unknown mode', async () => {
+      const res = await submit('batch_operations', {
+        mode: 'parallel',
+        operations: [{ action: 'get_info' }],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('parameters.mode must be one of');
     });
 
     test('missing type gets 400', async () => {
@@ -367,7 +408,10 @@ describe('jobs API', () => {
       await daemon.connectPeer();
       const ok = await submit('scene_preload', { scene_paths: [mainScene] });
       await waitForStatus(ok.body.job.id, 'completed');
-      const bad = await submit('batch_operations', { operations: [{ op: 'info' }] });
+      const bad = await submit('batch_operations', {
+        operations: [{ action: 'get_info' }],
+        instance: 'no-such-instance',
+      });
       await waitForStatus(bad.body.job.id, 'failed');
 
       const jobEvents = events.filter((event) => event.event.startsWith('job.'));
@@ -383,7 +427,7 @@ describe('jobs API', () => {
       expect(completed.result).toEqual(expect.objectContaining({ total_load_ms: 1 }));
       expect(completed).not.toHaveProperty('parameters');
       const failed = jobEvents[3]!.data;
-      expect((failed.error as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
+      expect((failed.error as { code: string }).code).toBe('INSTANCE_NOT_FOUND');
       expect(failed).not.toHaveProperty('result');
     });
   });
@@ -399,7 +443,7 @@ describe('jobs API', () => {
           type === 'scene_preload'
             ? { scene_paths: [mainScene] }
             : type === 'batch_operations'
-              ? { operations: [{ op: 'info' }] }
+              ? { operations: [{ action: 'get_info' }], instance: 'no-such-instance' }
               : {};
         const res = await submit(type, parameters);
         ids.push(res.body.job.id as string);
@@ -529,6 +573,38 @@ describe('jobs API', () => {
       await waitForStatus(next.body.job.id, 'completed');
       expect(preloadsOf(peer)).toEqual([mainScene, otherScene, lobbyScene]);
       expect(daemon.daemon.context.jobs.get(id).status).toBe('cancelled');
+    });
+
+    test('cancels a running batch and keeps its report', async () => {
+      await start();
+      const peer = await daemon.connectPeer();
+      const release = gate();
+      peer.on('scene.load', async (params) => {
+        await release.promise;
+        return { scene: peer.sceneInfo(params.scene_path as string), load_ms: 1 };
+      });
+      const res = await submit('batch_operations', {
+        operations: [
+          { action: 'load', scene_path: otherScene },
+          { action: 'load', scene_path: arenaScene },
+        ],
+      });
+      const id = res.body.job.id as string;
+      await waitFor(() => peer.received.some((message) => message.method === 'scene.load'));
+
+      // The batch stops between operations, so the load in flight holds it: 202 at first.
+      const cancel = await daemon.request('DELETE', `/jobs/${id}`);
+      expect(cancel.status).toBe(202);
+      expect(cancel.body.job.status).toBe('running');
+      expect(cancel.headers['retry-after']).toBe('1');
+      release.open();
+      const cancelled = await waitForStatus(id, 'cancelled');
+      const report = cancelled.body.job.result;
+      expect(report.total).toBe(2);
+      expect(report.operations[0].status).toBe('succeeded');
+      expect(report.operations[1].status).toBe('cancelled');
+      const loads = peer.received.filter((message) => message.method === 'scene.load');
+      expect(loads.map((message) => message.params.scene_path)).toEqual([otherScene]);
     });
 
     test('cancel of a finished job gets 409', async () => {

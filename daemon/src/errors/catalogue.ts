@@ -33,7 +33,23 @@ export const errorCatalogue = {
     status: 422,
     summary: 'The idempotency key was already used for a different request.',
   },
-  SERVICE_UNAVAILABLE: { status: 503, summary: 'A service the work needs is not in this build.' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    summary: 'The work needs a job type or service this daemon does not have.',
+  },
+  UNKNOWN_ACTION: {
+    status: 400,
+    summary: 'A batch operation names an action that does not exist.',
+  },
+  SCENE_INVALID: { status: 422, summary: 'Validation found errors in the scene.' },
+  OPERATION_SKIPPED: {
+    status: 424,
+    summary: 'A batch operation was not run because another operation failed.',
+  },
+  OPERATION_CANCELLED: {
+    status: 409,
+    summary: 'A batch operation was not run because the batch was cancelled.',
+  },
   NOT_FOUND: { status: 404, summary: 'No such route or resource.' },
   RATE_LIMITED: { status: 429, summary: 'Too many requests from this client.' },
   INTERNAL_ERROR: { status: 500, summary: 'The daemon failed unexpectedly.' },

@@ -183,7 +183,8 @@ export class GodotInstance extends EventEmitter {
     for (const [id, entry] of this.pending) {
       this.fail(id, this.disconnectedError(entry.method, new Error(reason)));
     }
-    this.queue.clear();
+    // Queued exclusive work is left to run: its requests now fail at once with
+    // GODOT_DISCONNECTED, so every waiting caller gets an answer.
     this.emit('closed', reason);
   }
 

@@ -9,6 +9,7 @@ import { requestLog } from './middleware/request-log.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
+import { batchRoutes } from './routes/batch-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 
@@ -50,6 +51,8 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   });
   const publicMetrics = context.config.http.publicMetrics;
   app.use(bearerAuth(context.token, context.events, (req) => isPublicRoute(req, publicMetrics)));
+  // Parses its own body after its rate limit; see batch-routes.ts.
+  app.use(batchRoutes(context));
   app.use(jsonBody(context.config.bodyLimitBytes));
   app.use(conditionalGet(context.config.http.cacheMaxAgeSeconds));
 

@@ -1,3 +1,4 @@
+import type { BatchService } from '../batch/batch-service.js';
 import type { BridgeConfig } from '../config/defaults.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EventHistory } from '../events/event-history.js';
@@ -23,6 +24,7 @@ export interface AppContext {
   scenes: SceneService;
   allowList: SceneAllowList;
   jobs: JobService;
+  batch: BatchService;
   /** Project name read from project.godot, when it could be read. */
   projectName: string | null;
 }

@@ -1,3 +1,4 @@
+import type { BatchService } from '../batch/batch-service.js';
 import type { BridgeConfig } from '../config/defaults.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { InstanceRegistry } from '../godot/instance-registry.js';
@@ -9,7 +10,7 @@ import type { Database } from '../store/database.js';
 import { JobStore } from '../store/job-store.js';
 import { JobService } from './job-service.js';
 import { readMainScene } from './main-scene.js';
-import { batchOperationsJob, type BatchRunner } from './types/batch-operations.js';
+import { batchOperationsJob } from './types/batch-operations.js';
 import { cacheWarmingJob, type StaticSceneCache } from './types/cache-warming.js';
 import { scenePreloadJob } from './types/scene-preload.js';
 
@@ -23,11 +24,11 @@ export interface JobServiceDependencies {
   scenes: SceneService;
   allowList: SceneAllowList;
   now?: () => number;
-  batch?: BatchRunner;
+  batch: Pick<BatchService, 'run'>;
   staticCache?: StaticSceneCache;
 }
 
-/** Builds the job service over the daemon's database with the three built-in job types. */
+/** Builds the job service over the daemon's database, with the three job types registered. */
 export function createJobService(deps: JobServiceDependencies): JobService {
   const service = new JobService({
     store: new JobStore(deps.db),
@@ -46,6 +47,12 @@ export function createJobService(deps: JobServiceDependencies): JobService {
       staticCache: deps.staticCache,
     }),
   );
-  service.register(batchOperationsJob(deps.batch));
+  service.register(
+    batchOperationsJob({
+      batch: deps.batch,
+      schemas: deps.schemas,
+      maxOperations: deps.config.batch.maxOperations,
+    }),
+  );
   return service;
 }

@@ -334,7 +334,8 @@ export class JobService extends EventEmitter {
       }
       const result = await definition.run(job.parameters as never, context);
       if (signal.reason instanceof AbortReason && signal.reason.kind === 'cancel') {
-        this.finishCancelled(job, log);
+        // The runner stopped early and returned what it had done, as a batch does.
+        this.finishCancelled(job, log, result);
         return;
       }
       this.store.markCompleted(job.id, result, this.now());
@@ -358,8 +359,8 @@ export class JobService extends EventEmitter {
     this.publish('job.failed', job.id);
   }
 
-  private finishCancelled(job: JobRecord, log: Logger): void {
-    if (!this.store.markCancelled(job.id, this.now())) return;
+  private finishCancelled(job: JobRecord, log: Logger, partialResult?: unknown): void {
+    if (!this.store.markCancelled(job.id, this.now(), partialResult)) return;
     log.info('job cancelled while running');
     this.publish('job.cancelled', job.id);
   }

@@ -119,7 +119,7 @@ export class JobStore {
            WHERE id = ? AND status = 'running'`,
       ),
       cancel: db.prepare(
-        `UPDATE jobs SET status = 'cancelled', completed_at = ?
+        `UPDATE jobs SET status = 'cancelled', result = ?, completed_at = ?
            WHERE id = ? AND status IN ('queued', 'running')`,
       ),
       removeFinishedBefore: db.prepare(
@@ -203,9 +203,13 @@ export class JobStore {
     return this.statements.fail.run(JSON.stringify(error), now, id).changes === 1;
   }
 
-  /** Cancels a queued or running job; false when it had already finished. */
-  markCancelled(id: string, now: number): boolean {
-    return this.statements.cancel.run(now, id).changes === 1;
+  /**
+   * Cancels a queued or running job, keeping the partial result a runner
+   * returned, if any; false when the job had already finished.
+   */
+  markCancelled(id: string, now: number, partialResult?: unknown): boolean {
+    const json = partialResult === undefined ? null : JSON.stringify(partialResult);
+    return this.statements.cancel.run(json, now, id).changes === 1;
   }
 
   /** Deletes finished jobs that finished before `cutoff` and returns how many. */

@@ -109,6 +109,21 @@ export const routeDocs: RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/batch',
+    tag: 'batch',
+    summary: 'Run many scene operations in order',
+    description:
+      'continue runs every operation and reports each; transactional checks every operation first, stops at the first failure and restores the scene that was current before the batch. Rate limited per token; every answer carries the RateLimit headers.',
+    body: 'http/batch-request',
+    query: [instanceQuery],
+    success: {
+      status: 200,
+      description: 'Per-operation results in request order, with counts and a message.',
+    },
+    errors: [400, 404, 409, 413, 415, 429, 503, 504],
+  },
+  {
+    method: 'post',
     path: '/jobs',
     tag: 'jobs',
     summary: 'Submit a background job',

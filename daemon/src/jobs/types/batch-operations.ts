@@ -1,53 +1,57 @@
-import { BridgeError } from '../../errors/catalogue.js';
+import { parseBatchRequest } from '../../batch/batch-request.js';
+import type { BatchService } from '../../batch/batch-service.js';
+import type { BatchMode } from '../../batch/batch-types.js';
+import type { SchemaRegistry } from '../../schemas/registry.js';
 import type { JobDefinition } from '../job-definition.js';
 
 export interface BatchOperationsParameters {
-  operations: Array<Record<string, unknown>>;
-  mode?: string;
+  operations: unknown[];
+  mode?: BatchMode;
   /** Instance selector, as `?instance=` takes it. */
   instance?: string;
 }
 
-/** The part of the batch service a batch_operations job uses. */
-export interface BatchRunner {
-  run(
-    request: { operations: Array<Record<string, unknown>>; mode?: string },
-    options: {
-      instanceSelector?: string;
-      signal: AbortSignal;
-      onProgress: (done: number, total: number) => void;
-    },
-  ): Promise<unknown>;
+export interface BatchOperationsDependencies {
+  batch: Pick<BatchService, 'run'>;
+  schemas: SchemaRegistry;
+  /** The batch.maxOperations setting. */
+  maxOperations: number;
 }
 
 /**
  * `batch_operations`: runs a batch in the background, with the semantics of
- * POST /batch; the result is the batch response. The batch service holds the
- * instance to itself for the whole batch, so this runner does not wrap it in
- * `instance.exclusive` again.
+ * POST /batch, and stores the batch response as the result. The batch
+ * service holds the instance's exclusive turn for the whole batch, so this
+ * runner does not wrap it in `instance.exclusive` again.
  */
 export function batchOperationsJob(
-  batch: BatchRunner | undefined,
+  deps: BatchOperationsDependencies,
 ): JobDefinition<BatchOperationsParameters> {
   return {
     type: 'batch_operations',
     schemaId: 'http/job-batch-operations',
     pollIntervalSeconds: 1,
+    check(parameters) {
+      // The envelope is checked before the job is stored, as POST /batch checks it before it
+      // runs. Each operation is checked when the batch runs and fails on its own.
+      parseBatchRequest(deps.schemas, withoutInstance(parameters), deps.maxOperations);
+    },
     async run(parameters, context) {
-      if (!batch) {
-        throw new BridgeError(
-          'SERVICE_UNAVAILABLE',
-          'The batch service is not available in this build of the daemon, so ' +
-            'batch_operations jobs cannot run. Submit scene_preload or cache_warming jobs, or ' +
-            'upgrade the daemon.',
-        );
-      }
-      const { instance, ...request } = parameters;
-      return batch.run(request, {
-        instanceSelector: instance,
+      return deps.batch.run(withoutInstance(parameters), {
+        instanceSelector: parameters.instance,
         signal: context.signal,
         onProgress: (done, total) => context.reportProgress(total === 0 ? 1 : done / total),
       });
     },
   };
+}
+
+function withoutInstance(
+  parameters: BatchOperationsParameters,
+): Omit<BatchOperationsParameters, 'instance'> {
+  const request: Omit<BatchOperationsParameters, 'instance'> = {
+    operations: parameters.operations,
+  };
+  if (parameters.mode !== undefined) request.mode = parameters.mode;
+  return request;
 }
