@@ -130,6 +130,28 @@ describe('daemon and a real Godot 4.6 engine', () => {
     expect(info.body.scene.path).toBe('res://scenes/main.tscn');
   });
 
+  test('failed transactional batch restores the earlier scene', async () => {
+    await startLinked();
+    const res = await daemon.request('POST', '/batch', {
+      body: {
+        mode: 'transactional',
+        operations: [
+          { action: 'load', scene_path: 'res://scenes/arena.tscn' },
+          { action: 'load', scene_path: 'res://scenes/menu.tscn' },
+          { action: 'load', scene_path: 'res://scenes/broken/missing_resource.tscn' },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.failed).toBe(1);
+    expect(res.body.rolled_back).toBe(true);
+    expect(res.body.rollback.status).toBe('restored');
+    expect(res.body.operations[2].error.code).toBe('SCENE_LOAD_FAILED');
+    const info = await daemon.request('GET', '/scene');
+    expect(info.body.scene.path).toBe('res://scenes/main.tscn');
+    expect(info.body.scene.root_type).toBe('Node3D');
+  });
+
   test('daemon answers 503 after the engine page closes', async () => {
     await startLinked();
     await godot!.close();

@@ -11,7 +11,9 @@ export interface NumberedEvent extends BridgeEvent {
  * is still in the buffer.
  */
 export class EventHistory {
+  // A ring buffer: `start` is the index of the oldest event once it is full.
   private readonly buffer: NumberedEvent[] = [];
+  private start = 0;
   private readonly listeners = new Set<(event: NumberedEvent) => void>();
   private nextId = 1;
   private readonly unsubscribe: () => void;
@@ -25,7 +27,7 @@ export class EventHistory {
 
   /** Id of the oldest event still buffered, or the next id when empty. */
   get oldestId(): number {
-    return this.buffer[0]?.id ?? this.nextId;
+    return this.buffer[this.start]?.id ?? this.nextId;
   }
 
   get lastId(): number {
@@ -34,8 +36,8 @@ export class EventHistory {
 
   /** Buffered events with an id above `afterId`, oldest first. */
   since(afterId: number): NumberedEvent[] {
-    const start = this.buffer.findIndex((event) => event.id > afterId);
-    return start === -1 ? [] : this.buffer.slice(start);
+    const ordered = [...this.buffer.slice(this.start), ...this.buffer.slice(0, this.start)];
+    return ordered.filter((event) => event.id > afterId);
   }
 
   listen(listener: (event: NumberedEvent) => void): () => void {
@@ -50,8 +52,12 @@ export class EventHistory {
 
   private record(event: BridgeEvent): void {
     const numbered: NumberedEvent = { ...event, id: this.nextId++ };
-    this.buffer.push(numbered);
-    if (this.buffer.length > this.capacity) this.buffer.shift();
+    if (this.buffer.length < this.capacity) {
+      this.buffer.push(numbered);
+    } else {
+      this.buffer[this.start] = numbered;
+      this.start = (this.start + 1) % this.capacity;
+    }
     for (const listener of this.listeners) listener(numbered);
   }
 }

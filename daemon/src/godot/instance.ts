@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import PQueue from 'p-queue';
 import type { WebSocket } from 'ws';
 import { BridgeError } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
@@ -41,7 +40,10 @@ export interface RequestOptions {
 export class GodotInstance extends EventEmitter {
   readonly connectedAt = new Date();
   private readonly pending = new Map<string, PendingRequest>();
-  private readonly queue = new PQueue({ concurrency: 1 });
+  // A promise chain rather than a p-queue: with concurrency 1 the chain is all
+  // that is needed, and it keeps the relay's per-request overhead small.
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
   private nextId = 1;
   private closed = false;
 
@@ -65,12 +67,19 @@ export class GodotInstance extends EventEmitter {
    * time, so a batch or a job never interleaves its commands with another's.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return this.queue.add(work) as Promise<T>;
+    this.waiting++;
+    const run = this.tail.then(work);
+    const settled = run.then(
+      () => this.waiting--,
+      () => this.waiting--,
+    );
+    this.tail = settled;
+    return run;
   }
 
   /** Number of exclusive tasks waiting or running on this instance. */
   get queueDepth(): number {
-    return this.queue.size + this.queue.pending;
+    return this.waiting;
   }
 
   /** Sends a request and resolves with the addon's checked result. */
