@@ -12,7 +12,7 @@ const projectWithMainScene =
   'config_version=5\n\n[application]\n\nconfig/name="Test Project"\n' +
   `run/main_scene="${mainScene}"\n`;
 
-/** A promise a test resolves by hand, to hold a peer's reply until it chooses. */
+/** Creates a promise that a test resolves by hand, to delay a peer's reply until then. */
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => {

@@ -4,10 +4,9 @@ import type { GodotInstance } from '../godot/instance.js';
 /**
  * Runs a job's Godot work inside `instance.exclusive`, so its commands never
  * interleave with another job's or a batch's. While the work still waits for
- * its turn, an abort or a dropped link rejects at once: a closed instance
- * clears its queue without settling the waiting tasks, so waiting on them
- * alone could hang the job. Once the work has started, it handles the
- * signal itself.
+ * its turn, an abort or a dropped link rejects at once, so a cancelled job or
+ * one whose instance went away does not wait behind other work. Once the work
+ * has started, it handles the signal itself.
  */
 export function runExclusive<T>(
   instance: GodotInstance,

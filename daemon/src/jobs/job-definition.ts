@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 
-/** What a running job gets from the queue. */
+/** The context the queue passes to a running job. */
 export interface JobContext {
   id: string;
   /** Aborted when the job is cancelled or the daemon stops; runners stop at their next step. */

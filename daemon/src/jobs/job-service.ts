@@ -62,7 +62,7 @@ const interruptedError: JobError = {
     'Submit the job again.',
 };
 
-/** Longest time `stop()` waits for running jobs to wind down after aborting them. */
+/** Maximum time `stop()` waits for running jobs to wind down after aborting them. */
 const stopGraceMs = 5000;
 
 /**
@@ -202,7 +202,7 @@ export class JobService extends EventEmitter {
 
   /**
    * Cancels a queued or running job. A running job is aborted and given up
-   * to `waitMs` to reach its next step; `finished` tells whether it did.
+   * to `waitMs` to reach its next step, and `finished` reports whether it did.
    */
   async cancel(id: string, waitMs = 1000): Promise<CancelResult> {
     const job = this.get(id);

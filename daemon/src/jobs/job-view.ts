@@ -30,7 +30,7 @@ export function describeJob(job: JobRecord): JobView {
 }
 
 /**
- * The data of a job.* event: the job without its parameters, and with its
+ * Builds the data of a job.* event: the job without its parameters, and with its
  * result only when it completed, so that events stay small.
  */
 export function jobEventData(job: JobRecord): Record<string, unknown> {

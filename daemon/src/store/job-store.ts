@@ -152,7 +152,7 @@ export class JobStore {
     return row && toRecord(row);
   }
 
-  /** Every job with a status, oldest first: for queued jobs, the order they run in. */
+  /** Lists the jobs with a status, oldest first, which for queued jobs is their run order. */
   listByStatus(status: JobStatus): JobRecord[] {
     return (this.statements.byStatus.all(status) as JobRow[]).map(toRecord);
   }

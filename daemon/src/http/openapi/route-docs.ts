@@ -180,7 +180,7 @@ export const routeDocs: RouteDoc[] = [
     tag: 'jobs',
     summary: 'Cancel a queued or running job',
     description:
-      'A queued job is cancelled at once. A running job is told to stop at its next step: the answer is 200 with status cancelled when it stopped within a second, or 202 while it winds down.',
+      'A queued job is cancelled at once. A running job is aborted and stops at its next step: the answer is 200 with status cancelled when it stopped within a second, or 202 while it winds down.',
     success: { status: 200, description: 'The cancelled job.' },
     errors: [404, 409],
   },

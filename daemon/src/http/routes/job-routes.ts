@@ -53,7 +53,7 @@ export function jobRoutes(context: AppContext): Router {
 
   router.delete('/jobs/:id', async (req, res: Response) => {
     const { job, finished } = await jobs.cancel(req.params.id);
-    // 202: the running job was told to stop and has not reached its next step yet.
+    // 202: the running job was aborted and has not reached its next step yet.
     if (!finished) res.setHeader('Retry-After', '1');
     res.status(finished ? 200 : 202).json({ success: true, job: describeJob(job) });
   });

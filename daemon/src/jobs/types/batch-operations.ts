@@ -21,7 +21,7 @@ export interface BatchOperationsDependencies {
 /**
  * `batch_operations`: runs a batch in the background, with the semantics of
  * POST /batch, and stores the batch response as the result. The batch
- * service holds the instance's exclusive turn for the whole batch, so this
+ * service keeps the instance's exclusive turn for the whole batch, so this
  * runner does not wrap it in `instance.exclusive` again.
  */
 export function batchOperationsJob(

@@ -46,7 +46,7 @@ interface PreloadOutcome {
 
 /**
  * `cache_warming`: parses and statically checks every allowed scene into the
- * daemon's cache, then asks the connected instances to preload the
+ * daemon's cache, then has the connected instances to preload the
  * project's main scene.
  */
 export function cacheWarmingJob(
@@ -155,7 +155,7 @@ async function preloadOn(
     const reply = (await runExclusive(instance, context.signal, () =>
       scenes.preload(instance, scenePath, context.signal),
     )) as { load_ms?: number };
-    // The addon reports load_ms; the round trip stands in when an older addon leaves it out.
+    // The addon reports load_ms. When an older addon leaves it out, the round trip is used.
     const loadMs = reply.load_ms ?? Math.round((performance.now() - started) * 100) / 100;
     return { instance: instance.id, scene_path: scenePath, load_ms: loadMs };
   } catch (error) {

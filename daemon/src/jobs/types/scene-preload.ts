@@ -24,7 +24,7 @@ export interface ScenePreloadDependencies {
 }
 
 /**
- * `scene_preload`: asks one Godot instance to load each scene into its
+ * `scene_preload`: has one Godot instance load each scene into its
  * resource cache, one after another, so that a later scene change is quick.
  */
 export function scenePreloadJob(
