@@ -12,6 +12,7 @@ import { InstanceRegistry } from './godot/instance-registry.js';
 import { LinkServer, linkPath } from './godot/link-server.js';
 import { createApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
+import { createJobService } from './jobs/create-job-service.js';
 import type { Logger } from './logging/logger.js';
 import { readProjectInfo } from './scenes/parser/index.js';
 import { ProjectValidator } from './scenes/project-validator.js';
@@ -19,13 +20,14 @@ import { SceneAllowList } from './scenes/scene-path.js';
 import { SceneService, type StaticSceneValidator } from './scenes/scene-service.js';
 import { SchemaRegistry } from './schemas/registry.js';
 import { openDatabase, stateFileName, type Database, type Migration } from './store/database.js';
+import { jobMigrations } from './store/job-store.js';
 import { loadOrCreateToken } from './security/token.js';
 import { daemonVersion } from './version.js';
 import { webhookMigrations } from './webhooks/migrations.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 
 /** Every service's schema changes, in the order they apply. */
-const migrations: Migration[] = [...webhookMigrations];
+const migrations: Migration[] = [...webhookMigrations, ...jobMigrations];
 
 /** File in the state folder that tells the addon where the daemon listens. */
 export const discoveryFileName = 'daemon.json';
@@ -37,6 +39,8 @@ export interface DaemonOptions {
   token?: string;
   staticValidator?: StaticSceneValidator;
   projectName?: string | null;
+  /** Clock in Unix milliseconds for the job queue; tests pass their own to move time. */
+  now?: () => number;
 }
 
 /**
@@ -96,6 +100,20 @@ export class Daemon {
       log,
       staticValidation: options.staticValidator !== undefined,
     });
+    const jobs = createJobService({
+      db: this.db,
+      config,
+      events,
+      log,
+      schemas,
+      registry,
+      scenes,
+      allowList,
+      staticCache:
+        options.staticValidator instanceof ProjectValidator ? options.staticValidator : undefined,
+      batch,
+      now: options.now,
+    });
     this.context = {
       config,
       log,
@@ -108,6 +126,7 @@ export class Daemon {
       registry,
       scenes,
       allowList,
+      jobs,
       batch,
       webhooks: new WebhookService({
         db: this.db,
@@ -167,6 +186,7 @@ export class Daemon {
     });
     this.writeDiscoveryFile();
     this.context.webhooks.start();
+    this.context.jobs.start();
     this.context.log.info(
       { url: this.url, project: this.context.config.projectDir, version: daemonVersion },
       'daemon started',
@@ -177,6 +197,8 @@ export class Daemon {
     if (this.stopping) return;
     this.stopping = true;
     this.context.log.info('daemon stopping');
+    // Before the link closes, so running jobs end as interrupted, not disconnected.
+    await this.context.jobs.stop();
     await this.link.close();
     this.context.eventHistory.close();
     this.server.closeAllConnections();

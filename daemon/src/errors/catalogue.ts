@@ -26,6 +26,17 @@ export const errorCatalogue = {
   NO_CURRENT_SCENE: { status: 409, summary: 'The instance has no current scene.' },
   SCENE_CHANGE_IN_PROGRESS: { status: 409, summary: 'Another scene change is still running.' },
   PRECONDITION_FAILED: { status: 412, summary: 'If-Match names a version that is not current.' },
+  JOB_NOT_FOUND: { status: 404, summary: 'No job has the requested id.' },
+  JOB_NOT_CANCELLABLE: { status: 409, summary: 'The job has already finished.' },
+  JOB_INTERRUPTED: { status: 500, summary: 'The daemon stopped while the job was running.' },
+  IDEMPOTENCY_KEY_CONFLICT: {
+    status: 422,
+    summary: 'The idempotency key was already used for a different request.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    summary: 'The work needs a job type or service this daemon does not have.',
+  },
   UNKNOWN_ACTION: {
     status: 400,
     summary: 'A batch operation names an action that does not exist.',

@@ -8,6 +8,7 @@ import { bearerAuth, hostGuard } from './middleware/guards.js';
 import { requestLog } from './middleware/request-log.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
+import { jobRoutes } from './routes/job-routes.js';
 import { batchRoutes } from './routes/batch-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
@@ -61,6 +62,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.use(eventRoutes(context));
   app.use(metaRoutes(context, context.metrics));
   app.use(webhookRoutes(context));
+  app.use(jobRoutes(context));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -3,6 +3,7 @@ import type { BridgeConfig } from '../config/defaults.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EventHistory } from '../events/event-history.js';
 import type { InstanceRegistry } from '../godot/instance-registry.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { Logger } from '../logging/logger.js';
 import type { BridgeMetrics } from '../metrics/metrics.js';
 import type { SceneAllowList } from '../scenes/scene-path.js';
@@ -23,6 +24,7 @@ export interface AppContext {
   registry: InstanceRegistry;
   scenes: SceneService;
   allowList: SceneAllowList;
+  jobs: JobService;
   batch: BatchService;
   webhooks: WebhookService;
   /** Project name read from project.godot, when it could be read. */

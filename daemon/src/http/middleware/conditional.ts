@@ -66,7 +66,10 @@ export function conditionalGet(maxAgeSeconds: number) {
       }
       const tag = entityTag(body);
       res.setHeader('ETag', tag);
-      res.setHeader('Cache-Control', `private, max-age=${maxAgeSeconds}`);
+      // A route whose data changes from second to second sets its own, such as no-cache.
+      if (!res.hasHeader('Cache-Control')) {
+        res.setHeader('Cache-Control', `private, max-age=${maxAgeSeconds}`);
+      }
       if (res.locals.lastModified)
         res.setHeader('Last-Modified', res.locals.lastModified.toUTCString());
       const ifNoneMatch = req.headers['if-none-match'];

@@ -230,6 +230,68 @@ export const routeDocs: RouteDoc[] = [
     errors: [404, 409],
   },
   {
+    method: 'post',
+    path: '/jobs',
+    tag: 'jobs',
+    summary: 'Submit a background job',
+    description:
+      'Stores the job and answers at once with its id, a Location header and a Retry-After polling hint. The parameters are checked against the schema of the job type. With an Idempotency-Key header, a repeated submission returns the first job (200, Idempotent-Replayed: true) and the same key with other parameters gets 422.',
+    body: 'http/job-submit',
+    query: [instanceQuery],
+    success: { status: 202, description: 'The queued job.' },
+    errors: [400, 403, 413, 415, 422],
+  },
+  {
+    method: 'get',
+    path: '/jobs',
+    tag: 'jobs',
+    summary: 'List jobs, newest first',
+    query: [
+      {
+        name: 'status',
+        description: 'Only jobs with this status: queued, running, completed, failed or cancelled.',
+        schema: { enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+      },
+      {
+        name: 'type',
+        description: 'Only jobs of this type.',
+        schema: { type: 'string' },
+      },
+      {
+        name: 'limit',
+        description: 'Page size, 1 to 100; 20 when absent.',
+        schema: { type: 'integer', minimum: 1, maximum: 100 },
+      },
+      {
+        name: 'offset',
+        description: 'Number of jobs to skip; 0 when absent.',
+        schema: { type: 'integer', minimum: 0 },
+      },
+    ],
+    success: { status: 200, description: 'One page of jobs with total, limit and offset.' },
+    errors: [400],
+    cacheable: true,
+  },
+  {
+    method: 'get',
+    path: '/jobs/{id}',
+    tag: 'jobs',
+    summary: 'Status, progress, result or error of a job',
+    success: { status: 200, description: 'The job.' },
+    errors: [404],
+    cacheable: true,
+  },
+  {
+    method: 'delete',
+    path: '/jobs/{id}',
+    tag: 'jobs',
+    summary: 'Cancel a queued or running job',
+    description:
+      'A queued job is cancelled at once. A running job is aborted and stops at its next step: the answer is 200 with status cancelled when it stopped within a second, or 202 while it winds down.',
+    success: { status: 200, description: 'The cancelled job.' },
+    errors: [404, 409],
+  },
+  {
     method: 'get',
     path: '/events',
     tag: 'events',
