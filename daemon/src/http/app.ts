@@ -8,6 +8,7 @@ import { bearerAuth, hostGuard } from './middleware/guards.js';
 import { requestLog } from './middleware/request-log.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 
@@ -55,6 +56,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.use(systemRoutes(context));
   app.use(sceneRoutes(context));
   app.use(eventRoutes(context));
+  app.use(overviewRoutes(context));
   app.use(metaRoutes(context, context.metrics));
 
   app.use(notFound);
