@@ -38,7 +38,7 @@ export function addDoctorCommand(program: Command): void {
 
 const labels: Record<DoctorCheck['status'], string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
 
-/** One line per check, a `fix:` line under each problem, and a closing count. */
+/** Formats one line per check, a `fix:` line under each problem, and a closing count. */
 export function formatChecks(checks: DoctorCheck[]): string {
   const lines: string[] = [];
   for (const check of checks) {

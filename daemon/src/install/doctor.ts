@@ -21,9 +21,9 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface DoctorCheck {
   status: CheckStatus;
-  /** What was found, in one sentence. */
+  /** The finding, in one sentence. */
   message: string;
-  /** What to do about a `warn` or `fail`. */
+  /** The fix for a `warn` or `fail`. */
   fix?: string;
 }
 
