@@ -73,8 +73,7 @@ func _handle_line(line: String) -> Dictionary:
 		"data":
 			_data_lines.append(value)
 		"id":
-			if not value.contains("\u0000"):
-				last_event_id = value
+			last_event_id = value
 	return {}
 
 
