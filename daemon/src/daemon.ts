@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BatchService } from './batch/batch-service.js';
+import { deliveryView } from './http/routes/webhook-routes.js';
+import { describeJob } from './jobs/job-view.js';
 import type { BridgeConfig } from './config/defaults.js';
 import { EventBus } from './events/event-bus.js';
 import { EventHistory } from './events/event-history.js';
@@ -136,6 +138,16 @@ export class Daemon {
         onAttempt: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
       }),
       projectName: options.projectName ?? null,
+    };
+    // The dock's overview shows the newest jobs and deliveries in their public form.
+    this.context.overviewSources = {
+      recentJobs: (limit) => this.context.jobs.list({ limit, offset: 0 }).jobs.map(describeJob),
+      recentDeliveries: (limit) =>
+        this.context.webhooks.recentDeliveries(limit).map((delivery) => {
+          const view = deliveryView(delivery);
+          delete view.payload;
+          return view;
+        }),
     };
     this.link = new LinkServer({
       token,

@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.js';
 import { daemonVersion } from '../version.js';
+import { addDoctorCommand } from './doctor-command.js';
+import { addInstallAddonCommand } from './install-addon-command.js';
 import { addStartCommand } from './start-command.js';
 import { addTokenCommand } from './token-command.js';
 import { addValidateCommand } from './validate-command.js';
@@ -14,6 +16,8 @@ const program = new Command()
 addStartCommand(program);
 addTokenCommand(program);
 addValidateCommand(program);
+addInstallAddonCommand(program);
+addDoctorCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -10,6 +10,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { batchRoutes } from './routes/batch-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
 import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -60,6 +61,7 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.use(sceneRoutes(context));
   app.use(systemRoutes(context));
   app.use(eventRoutes(context));
+  app.use(overviewRoutes(context));
   app.use(metaRoutes(context, context.metrics));
   app.use(webhookRoutes(context));
   app.use(jobRoutes(context));

@@ -10,6 +10,7 @@ import type { SceneAllowList } from '../scenes/scene-path.js';
 import type { SceneService } from '../scenes/scene-service.js';
 import type { SchemaRegistry } from '../schemas/registry.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { OverviewSources } from './routes/overview-routes.js';
 
 /** The services the HTTP layer uses; the daemon assembles them once. */
 export interface AppContext {
@@ -29,4 +30,6 @@ export interface AppContext {
   webhooks: WebhookService;
   /** Project name read from project.godot, when it could be read. */
   projectName: string | null;
+  /** Services that list their latest records for GET /overview; absent ones give empty lists. */
+  overviewSources?: OverviewSources;
 }

@@ -276,6 +276,16 @@ export class WebhookService {
     };
   }
 
+  /** The newest deliveries across every webhook, with their attempts. */
+  recentDeliveries(limit: number): DeliveryDetails[] {
+    const deliveries = this.store.recentDeliveries(limit);
+    const attempts = this.store.attemptsOf(deliveries.map((delivery) => delivery.id));
+    return deliveries.map((delivery) => ({
+      ...delivery,
+      attempts: attempts.get(delivery.id) ?? [],
+    }));
+  }
+
   delivery(webhookId: string, deliveryId: string): DeliveryDetails {
     const delivery = this.store.getDelivery(deliveryId);
     if (!delivery || delivery.webhookId !== webhookId) {

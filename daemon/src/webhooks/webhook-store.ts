@@ -232,6 +232,14 @@ export class WebhookStore {
     return { total, deliveries: rows.map(toDelivery) };
   }
 
+  /** The newest deliveries across every webhook. */
+  recentDeliveries(limit: number): DeliveryRecord[] {
+    const rows = this.statement('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?').all(
+      limit,
+    ) as Row[];
+    return rows.map(toDelivery);
+  }
+
   /** Attempts of the given deliveries, grouped by delivery id, oldest first. */
   attemptsOf(deliveryIds: string[]): Map<string, AttemptRecord[]> {
     const grouped = new Map<string, AttemptRecord[]>();

@@ -69,6 +69,9 @@ const MAX_INSTANCE_NAME_LENGTH := 64
 
 ## WebSocket URL of the daemon's [code]/godot[/code] endpoint.
 var url: String = DEFAULT_URL
+## HTTP base URL of the same daemon, such as [code]http://127.0.0.1:8080[/code], for the
+## editor dock.
+var http_url: String = http_url_from_ws(DEFAULT_URL)
 ## Pairing token sent in the hello; empty when none is configured.
 var token: String = ""
 ## [code]editor[/code] or [code]game[/code].
@@ -94,6 +97,7 @@ func resolve() -> void:
 			push_error("godot_bridge: --bridge-role=%s is invalid; use editor or game." % requested_role)
 
 	url = _resolve_url(args)
+	http_url = http_url_from_ws(url)
 	token = _resolve_token(args)
 	instance_name = str(ProjectSettings.get_setting(SETTING_INSTANCE_NAME, ""))
 	if instance_name.length() > MAX_INSTANCE_NAME_LENGTH:
@@ -107,6 +111,19 @@ func resolve() -> void:
 		frame_budget_ms = 2.0
 
 	enabled = _is_enabled_in_this_build()
+
+
+## Returns the daemon's HTTP base URL for its WebSocket URL: [code]ws://[/code] becomes
+## [code]http://[/code], [code]wss://[/code] becomes [code]https://[/code], and the
+## [code]/godot[/code] path is dropped, because the daemon serves both on one port.
+static func http_url_from_ws(ws_url: String) -> String:
+	var result := ws_url
+	if result.begins_with("wss://"):
+		result = "https://" + result.trim_prefix("wss://")
+	elif result.begins_with("ws://"):
+		result = "http://" + result.trim_prefix("ws://")
+	var path_start := result.find("/", result.find("://") + 3)
+	return result.substr(0, path_start) if path_start >= 0 else result
 
 
 ## Returns true in release export templates, where the bridge stays off unless opted in.

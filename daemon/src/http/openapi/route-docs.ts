@@ -62,6 +62,24 @@ export const routeDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/overview',
+    tag: 'system',
+    summary: 'Daemon, instances, latest jobs and latest webhook deliveries in one answer',
+    description:
+      'What the editor dock shows: the daemon version, uptime and project, every connected instance, and the newest jobs and webhook deliveries (newest first). warnings names a list that could not be read.',
+    query: [
+      {
+        name: 'limit',
+        description: 'Entries per list, 1 to 50; 5 when absent.',
+        schema: { type: 'integer', minimum: 1, maximum: 50, default: 5 },
+      },
+    ],
+    success: { status: 200, description: 'The overview.' },
+    errors: [400],
+    cacheable: true,
+  },
+  {
+    method: 'get',
     path: '/scene',
     tag: 'scenes',
     summary: 'Current scene of the target instance',
