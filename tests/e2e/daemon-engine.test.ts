@@ -152,6 +152,39 @@ describe('daemon and a real Godot 4.6 engine', () => {
     expect(info.body.scene.root_type).toBe('Node3D');
   });
 
+  test('scene_preload job reports progress and completes', async () => {
+    await startLinked();
+    const scenePaths = [
+      'res://scenes/arena.tscn',
+      'res://scenes/menu.tscn',
+      'res://scenes/props/crate.tscn',
+    ];
+    const submitted = await daemon.request('POST', '/jobs', {
+      body: { type: 'scene_preload', parameters: { scene_paths: scenePaths } },
+    });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.job.id as string;
+
+    const progress: number[] = [];
+    let job: { status: string; progress: number; result: any } = submitted.body.job; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const deadline = Date.now() + 30_000;
+    while (!['completed', 'failed', 'cancelled'].includes(job.status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      job = (await daemon.request('GET', `/jobs/${id}`)).body.job;
+      if (progress.at(-1) !== job.progress) progress.push(job.progress);
+    }
+    expect(job.status).toBe('completed');
+    expect(job.progress).toBe(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(job.result.scenes.map((scene: { scene_path: string }) => scene.scene_path)).toEqual(
+      scenePaths,
+    );
+    for (const scene of job.result.scenes) expect(scene.load_ms).toBeGreaterThanOrEqual(0);
+    // Preloading never changes the current scene.
+    const info = await daemon.request('GET', '/scene');
+    expect(info.body.scene.path).toBe('res://scenes/main.tscn');
+  });
+
   test('daemon answers 503 after the engine page closes', async () => {
     await startLinked();
     await godot!.close();
