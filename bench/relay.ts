@@ -10,7 +10,7 @@ import { createServer, request as httpRequest, Agent, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import WebSocket, { WebSocketServer } from 'ws';
-import { TestDaemon } from '../tests/support/test-daemon.js';
+import { TestDaemon, testToken } from '../tests/support/test-daemon.js';
 import { formatMs, summarize, type Summary } from './stats.js';
 
 const requests = Number(process.argv[2] ?? 2000);
@@ -41,13 +41,29 @@ function post(agent: Agent, port: number, path: string, token?: string): Promise
   });
 }
 
-async function measure(port: number, path: string, token?: string): Promise<Summary> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  for (let i = 0; i < warmup; i++) await post(agent, port, path, token);
-  const samples: number[] = [];
-  for (let i = 0; i < requests; i++) samples.push(await post(agent, port, path, token));
-  agent.destroy();
-  return summarize(samples);
+/**
+ * Sends one request to each server in turn, so that noise from other work on
+ * the machine falls on both sets of samples alike.
+ */
+async function measurePair(
+  baselinePort: number,
+  relayPort: number,
+  token: string,
+): Promise<{ base: Summary; relay: Summary }> {
+  const baseAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const relayAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const base: number[] = [];
+  const relay: number[] = [];
+  for (let i = 0; i < warmup + requests; i++) {
+    const b = await post(baseAgent, baselinePort, '/scene/validate');
+    const r = await post(relayAgent, relayPort, '/scene/validate', token);
+    if (i < warmup) continue;
+    base.push(b);
+    relay.push(r);
+  }
+  baseAgent.destroy();
+  relayAgent.destroy();
+  return { base: summarize(base), relay: summarize(relay) };
 }
 
 /** Bare express that relays each request over a raw ws round trip. */
@@ -99,27 +115,20 @@ async function main(): Promise<void> {
   const peer = await daemon.connectPeer();
   peer.on('scene.validate', () => validation);
 
-  // Alternate the two so that machine noise hits both alike.
   const rounds = 3;
-  const base: Summary[] = [];
-  const relay: Summary[] = [];
+  const results: Array<{ base: Summary; relay: Summary }> = [];
   for (let round = 0; round < rounds; round++) {
-    base.push(await measure(baseline.port, '/scene/validate'));
-    relay.push(
-      await measure(
-        daemon.port,
-        '/scene/validate',
-        (await import('../tests/support/test-daemon.js')).testToken,
-      ),
-    );
+    results.push(await measurePair(baseline.port, daemon.port, testToken));
   }
   await daemon.stop();
   await baseline.close();
 
-  const best = (list: Summary[]) => list.reduce((a, b) => (b.p50 < a.p50 ? b : a));
-  const b = best(base);
-  const r = best(relay);
-  console.log(`requests per run: ${requests} (after ${warmup} warm-up), best of ${rounds} runs`);
+  // The round with the lowest baseline median had the least interference.
+  const { base: b, relay: r } = results.reduce((x, y) => (y.base.p50 < x.base.p50 ? y : x));
+  console.log(
+    `requests per run: ${requests} to each server, interleaved (after ${warmup} warm-up); ` +
+      `round with the quietest baseline of ${rounds}`,
+  );
   console.log(
     `baseline express + raw ws: p50 ${formatMs(b.p50)}  p99 ${formatMs(b.p99)}  mean ${formatMs(b.mean)}`,
   );

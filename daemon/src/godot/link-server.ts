@@ -174,7 +174,16 @@ export class LinkServer {
 
   private onMessage(instance: GodotInstance, socket: WebSocket, data: RawData): void {
     const message = parseJson(data);
-    const envelope = this.options.schemas.validator('ws/message');
+    // The keys select the one definition to check, which is cheaper than
+    // trying every branch of the oneOf for each message.
+    const kind = isRecord(message)
+      ? 'method' in message
+        ? 'request'
+        : 'error' in message
+          ? 'error'
+          : 'result'
+      : 'request';
+    const envelope = this.options.schemas.validator(`ws/message#/$defs/${kind}`);
     if (!envelope(message)) {
       instance.log.warn(
         { problems: describeSchemaErrors(envelope.errors) },

@@ -1,7 +1,8 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import { HostCheck } from '../security/host-check.js';
 import type { AppContext } from './context.js';
 import { jsonBody } from './middleware/body.js';
+import { compose } from './middleware/compose.js';
 import { conditionalGet } from './middleware/conditional.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { bearerAuth, hostGuard } from './middleware/guards.js';
@@ -33,11 +34,10 @@ export function createApp(context: AppContext, boundPort: () => number): Express
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(requestLog(app, context.log, context.metrics.observeRequest));
   // The port is known only once the server listens (port 0 picks one), so the
   // guard is built on the first request and rebuilt if the port changes.
   let guard: { port: number; handler: ReturnType<typeof hostGuard> } | undefined;
-  app.use((req, res, next) => {
+  const guardHost: RequestHandler = (req, res, next) => {
     const port = boundPort();
     if (guard?.port !== port) {
       const check = new HostCheck({
@@ -49,13 +49,19 @@ export function createApp(context: AppContext, boundPort: () => number): Express
       guard = { port, handler: hostGuard(check) };
     }
     guard.handler(req, res, next);
-  });
+  };
   const publicMetrics = context.config.http.publicMetrics;
-  app.use(bearerAuth(context.token, context.events, (req) => isPublicRoute(req, publicMetrics)));
+  app.use(
+    compose(
+      requestLog(app, context.log, context.metrics.observeRequest),
+      guardHost,
+      bearerAuth(context.token, context.events, (req) => isPublicRoute(req, publicMetrics)),
+      conditionalGet(context.config.http.cacheMaxAgeSeconds),
+    ),
+  );
   // Parses its own body after its rate limit; see batch-routes.ts.
   app.use(batchRoutes(context));
   app.use(jsonBody(context.config.bodyLimitBytes));
-  app.use(conditionalGet(context.config.http.cacheMaxAgeSeconds));
 
   // Scene commands are the hot path, so their router is tried first.
   app.use(sceneRoutes(context));

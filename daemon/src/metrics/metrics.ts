@@ -81,9 +81,28 @@ export class BridgeMetrics {
   /** Records one finished HTTP request, labelled by its route pattern. */
   readonly observeRequest = (req: Request, res: Response, seconds: number): void => {
     const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-    this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-    this.httpDuration.observe({ method: req.method, route }, seconds);
+    const key = `${req.method} ${route} ${res.statusCode}`;
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      // Bound children skip prom-client's label hashing on every request.
+      series = {
+        count: this.httpRequests.labels({
+          method: req.method,
+          route,
+          status: String(res.statusCode),
+        }),
+        duration: this.httpDuration.labels({ method: req.method, route }),
+      };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   };
+
+  private readonly requestSeries = new Map<
+    string,
+    { count: { inc: () => void }; duration: { observe: (value: number) => void } }
+  >();
 
   readonly observeCommand: CommandObserver = (method, outcome, seconds) => {
     this.commands.inc({ method, outcome });
