@@ -1,6 +1,6 @@
 /**
  * Round-trip time of POST /scene/validate through the daemon's relay to an
- * in-process protocol peer that answers at once, against bare express plus a
+ * in-process protocol peer that replies at once, against bare express plus a
  * raw ws round trip measured in the same run. Prints p50/p99 of both and the
  * ratio of the medians.
  *

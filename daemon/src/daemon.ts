@@ -3,35 +3,25 @@ import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BatchService } from './batch/batch-service.js';
-import { deliveryView } from './http/routes/webhook-routes.js';
-import { describeJob } from './jobs/job-view.js';
+import { assembleContext } from './assemble-context.js';
 import type { BridgeConfig } from './config/defaults.js';
-import { EventBus } from './events/event-bus.js';
-import { EventHistory } from './events/event-history.js';
-import { BridgeMetrics } from './metrics/metrics.js';
-import { InstanceRegistry } from './godot/instance-registry.js';
 import { LinkServer, linkPath } from './godot/link-server.js';
 import { createApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
-import { createJobService } from './jobs/create-job-service.js';
 import type { Logger } from './logging/logger.js';
 import { readProjectInfo } from './scenes/parser/index.js';
 import { ProjectValidator } from './scenes/project-validator.js';
-import { SceneAllowList } from './scenes/scene-path.js';
-import { SceneService, type StaticSceneValidator } from './scenes/scene-service.js';
-import { SchemaRegistry } from './schemas/registry.js';
+import type { StaticSceneValidator } from './scenes/scene-service.js';
 import { openDatabase, stateFileName, type Database, type Migration } from './store/database.js';
 import { jobMigrations } from './store/job-store.js';
 import { loadOrCreateToken } from './security/token.js';
 import { daemonVersion } from './version.js';
 import { webhookMigrations } from './webhooks/migrations.js';
-import { WebhookService } from './webhooks/webhook-service.js';
 
 /** Every service's schema changes, in the order they apply. */
 const migrations: Migration[] = [...webhookMigrations, ...jobMigrations];
 
-/** File in the state folder that tells the addon where the daemon listens. */
+/** File in the state folder from which the addon reads the daemon's address. */
 export const discoveryFileName = 'daemon.json';
 
 export interface DaemonOptions {
@@ -83,72 +73,9 @@ export class Daemon {
     const { config, log } = options;
     mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
     const token = options.token ?? loadOrCreateToken(config.stateDir).token;
-    const schemas = new SchemaRegistry();
-    const events = new EventBus();
-    const registry = new InstanceRegistry();
     this.db = openDatabase(path.join(config.stateDir, stateFileName), migrations);
-    events.onListenerError((error, event) =>
-      log.error({ err: error, event: event.event }, 'event listener failed'),
-    );
-    const metrics = new BridgeMetrics({ registry, events });
-    const scenes = new SceneService(config, registry, events, options.staticValidator);
-    const allowList = new SceneAllowList(config.sceneAllowList);
-    const batch = new BatchService({
-      config,
-      registry,
-      scenes,
-      schemas,
-      allowList,
-      log,
-      staticValidation: options.staticValidator !== undefined,
-    });
-    const jobs = createJobService({
-      db: this.db,
-      config,
-      events,
-      log,
-      schemas,
-      registry,
-      scenes,
-      allowList,
-      staticCache:
-        options.staticValidator instanceof ProjectValidator ? options.staticValidator : undefined,
-      batch,
-      now: options.now,
-    });
-    this.context = {
-      config,
-      log,
-      token,
-      startedAt: new Date(),
-      schemas,
-      events,
-      eventHistory: new EventHistory(events, config.events.bufferSize),
-      metrics,
-      registry,
-      scenes,
-      allowList,
-      jobs,
-      batch,
-      webhooks: new WebhookService({
-        db: this.db,
-        settings: config.webhooks,
-        events,
-        log: log.child({ component: 'webhooks' }),
-        onAttempt: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
-      }),
-      projectName: options.projectName ?? null,
-    };
-    // The dock's overview shows the newest jobs and deliveries in their public form.
-    this.context.overviewSources = {
-      recentJobs: (limit) => this.context.jobs.list({ limit, offset: 0 }).jobs.map(describeJob),
-      recentDeliveries: (limit) =>
-        this.context.webhooks.recentDeliveries(limit).map((delivery) => {
-          const view = deliveryView(delivery);
-          delete view.payload;
-          return view;
-        }),
-    };
+    this.context = assembleContext(options, this.db, token);
+    const { registry, schemas, metrics } = this.context;
     this.link = new LinkServer({
       token,
       helloTimeoutMs: config.relay.helloTimeoutMs,
@@ -225,8 +152,8 @@ export class Daemon {
     return path.join(this.context.config.stateDir, discoveryFileName);
   }
 
-  // The addon reads this file to find the daemon without any setup on the
-  // machine that runs both; the token stays in its own owner-only file.
+  // The addon reads this file to find the daemon with no setup on the same
+  // machine. The token stays in its own owner-only file.
   private writeDiscoveryFile(): void {
     const host = ['0.0.0.0', '::'].includes(this.context.config.host)
       ? '127.0.0.1'

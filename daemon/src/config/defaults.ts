@@ -7,7 +7,7 @@ export interface BridgeConfig {
   host: string;
   /** TCP port; 0 picks a free one. */
   port: number;
-  /** The Godot project folder, the one that holds project.godot. */
+  /** The Godot project folder, which contains project.godot. */
   projectDir: string;
   /** Folder for the token, the discovery file and the SQLite state. */
   stateDir: string;

@@ -16,7 +16,7 @@ import { sceneRoutes } from './routes/scene-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 
-/** Routes that answer without a token: liveness and the API description. */
+/** Routes served without a token: liveness and the API description. */
 function isPublicRoute(req: Request, publicMetrics: boolean): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (req.path === '/health' || req.path === '/openapi.json') return true;

@@ -25,7 +25,7 @@ export function parseEntityTags(header: string): string[] {
 const opaque = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag);
 
 /**
- * Whether If-None-Match matches the current tag. RFC 9110 13.1.2 uses the
+ * Checks whether If-None-Match matches the current tag. RFC 9110 13.1.2 uses the
  * weak comparison here, so `W/"x"` matches `"x"`; `*` matches any
  * representation.
  */
@@ -36,7 +36,7 @@ export function noneMatchHits(header: string, current: string): boolean {
 }
 
 /**
- * Whether If-Match is satisfied. RFC 9110 13.1.1 uses the strong comparison,
+ * Checks whether If-Match is satisfied. RFC 9110 13.1.1 uses the strong comparison,
  * so a weak tag never matches; `*` matches when the resource exists.
  */
 export function ifMatchSatisfied(header: string, current: string | undefined): boolean {
@@ -48,7 +48,7 @@ export function ifMatchSatisfied(header: string, current: string | undefined): b
 
 /**
  * Adds a strong ETag, Cache-Control and Last-Modified to every successful GET
- * that answers JSON, and answers 304 without a body when If-None-Match
+ * that returns JSON, and responds 304 without a body when If-None-Match
  * matches.
  */
 export function conditionalGet(maxAgeSeconds: number) {

@@ -1,4 +1,4 @@
-/** How one route appears in the OpenAPI document. */
+/** The OpenAPI description of one route. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI path template, such as `/jobs/{id}`. */
@@ -11,10 +11,10 @@ export interface RouteDoc {
   query?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
   /** Success status and what it returns. */
   success: { status: number; description: string; contentType?: string };
-  /** Error statuses this route can answer besides 401 and 500. */
+  /** Error statuses this route can return besides 401 and 500. */
   errors?: number[];
   public?: boolean;
-  /** Sends ETag and Cache-Control, and answers 304 to If-None-Match. */
+  /** Sends ETag and Cache-Control, and returns 304 to a matching If-None-Match. */
   cacheable?: boolean;
   /** Honours If-Match with 412 on a stale tag. */
   ifMatch?: boolean;

@@ -20,7 +20,7 @@ export interface OverviewSources {
 }
 
 /**
- * GET /overview: what an editor dock shows in one answer: the daemon, the
+ * GET /overview: what an editor dock shows, in one response: the daemon, the
  * connected instances, the latest jobs and the latest webhook deliveries.
  */
 export function overviewRoutes(context: AppContext): Router {
