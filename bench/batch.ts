@@ -51,7 +51,12 @@ function parseRuns(argv: string[]): number {
 
 async function main(): Promise<void> {
   const runs = parseRuns(process.argv.slice(2));
-  const daemon = await TestDaemon.start({ config: { batch: { rateLimit: 1_000_000 } } });
+  // Each validate operation also runs the static pass, so the scenes exist on disk.
+  const files: Record<string, string> = {};
+  for (let i = 0; i < operationCount; i++) {
+    files[`scenes/s_${i}.tscn`] = '[gd_scene format=3]\n\n[node name="Root" type="Node3D"]\n';
+  }
+  const daemon = await TestDaemon.start({ files, config: { batch: { rateLimit: 1_000_000 } } });
   try {
     await daemon.connectPeer({ current_scene: 'res://scenes/main.tscn' });
     const instance = daemon.daemon.context.registry.list()[0]!;
