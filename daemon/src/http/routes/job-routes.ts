@@ -48,6 +48,8 @@ export function jobRoutes(context: AppContext): Router {
     const job = jobs.get(req.params.id);
     res.setHeader('Cache-Control', noCache);
     if (job.status === 'queued' || job.status === 'running') res.setHeader('Retry-After', '1');
+    // A finished job never changes again, so its end time is its modification time.
+    if (job.completedAt !== null) res.locals.lastModified = new Date(job.completedAt);
     res.json({ success: true, job: describeJob(job) });
   });
 

@@ -84,6 +84,7 @@ export function webhookRoutes(context: AppContext): Router {
 
   router.get('/webhooks/:id/deliveries/:delivery_id', (req, res) => {
     const delivery = webhooks.delivery(param(req, 'id'), param(req, 'delivery_id'));
+    res.locals.lastModified = new Date(delivery.updatedAt);
     res.json({ success: true, delivery: deliveryView(delivery) });
   });
 
