@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { SseClient } from '../support/sse-client.js';
 import { TestDaemon, testToken, waitFor } from '../support/test-daemon.js';
 
@@ -93,5 +94,44 @@ describe('event stream', () => {
     expect(payload.data.reason).toBe('wrong');
     expect(payload.data.path).toBe('/status');
     expect(JSON.stringify(payload)).not.toContain('wrong-token');
+  });
+});
+
+describe('event stream backlog', () => {
+  let daemon: TestDaemon;
+
+  beforeEach(async () => {
+    daemon = await TestDaemon.start({
+      config: { events: { keepAliveMs: 60_000, maxClientBacklogBytes: 256 * 1024 } },
+    });
+  });
+  afterEach(async () => {
+    await daemon.stop();
+  });
+
+  test('client that stops reading is dropped', async () => {
+    const socket = connect(daemon.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.on('error', () => undefined);
+    socket.write(
+      `GET /events HTTP/1.1\r\nHost: 127.0.0.1:${daemon.port}\r\n` +
+        `Authorization: Bearer ${testToken}\r\n\r\n`,
+    );
+    const history = daemon.daemon.context.eventHistory;
+    await waitFor(() => history.listenerCount === 1);
+    socket.pause();
+
+    // Up to 38 MB, well above the few MB a loopback socket buffers, so the rest queues here.
+    const bus = daemon.daemon.context.events;
+    const pad = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 30 && history.listenerCount > 0; i++) {
+      for (let j = 0; j < 20; j++) bus.publish('ping', { pad });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    expect(history.listenerCount).toBe(0);
+    socket.resume();
+    await closed;
   });
 });

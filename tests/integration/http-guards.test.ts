@@ -107,6 +107,55 @@ describe('HTTP guards', () => {
     expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  test('unknown charset gets 415', async () => {
+    const res = await daemon.request('POST', '/scene/load', {
+      rawBody: '{"scene_path": "res://scenes/main.tscn"}',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(res.body.error.message).toContain('LATIN1');
+  });
+
+  test('unknown charset on batch gets 415', async () => {
+    const res = await daemon.request('POST', '/batch', {
+      rawBody: '{}',
+      headers: { 'content-type': 'application/json; charset=koi8-r' },
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  test('unknown content encoding gets 415', async () => {
+    const res = await daemon.request('POST', '/scene/load', {
+      rawBody: '{"scene_path": "res://scenes/main.tscn"}',
+      headers: { 'content-encoding': 'compress' },
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(res.body.error.message).toContain('compress');
+  });
+
+  test('body that fails to gunzip gets 400', async () => {
+    const res = await daemon.request('POST', '/scene/load', {
+      rawBody: '{"scene_path": "res://scenes/main.tscn"}',
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  test('broken percent-encoding in a path gets 400', async () => {
+    const job = await daemon.request('GET', '/jobs/%E0%A4%A');
+    expect(job.status).toBe(400);
+    expect(job.body.error.code).toBe('VALIDATION_FAILED');
+    expect(job.body.error.message).toContain('%E0%A4%A');
+
+    const webhook = await daemon.request('GET', '/webhooks/%ff');
+    expect(webhook.status).toBe(400);
+    expect(webhook.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   test('schema violation names the field', async () => {
     const missing = await daemon.request('POST', '/scene/load', { body: {} });
     expect(missing.status).toBe(400);

@@ -68,6 +68,8 @@ export interface BridgeConfig {
   events: {
     bufferSize: number;
     keepAliveMs: number;
+    /** Unsent bytes an event stream client may fall behind by before it is disconnected. */
+    maxClientBacklogBytes: number;
   };
   scenes: {
     /** Deepest nesting of arrays and dictionaries the scene parser accepts. */
@@ -105,7 +107,7 @@ export function defaultConfig(projectDir: string): BridgeConfig {
       allowPrivateNetworks: true,
     },
     http: { cacheMaxAgeSeconds: 60, publicMetrics: false },
-    events: { bufferSize: 1000, keepAliveMs: 15_000 },
+    events: { bufferSize: 1000, keepAliveMs: 15_000, maxClientBacklogBytes: 4 * 1024 * 1024 },
     scenes: { maxParseDepth: 128 },
   };
 }

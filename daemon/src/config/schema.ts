@@ -52,6 +52,10 @@ export const configSchema = section({
     cacheMaxAgeSeconds: duration,
     publicMetrics: { type: 'boolean' },
   }),
-  events: section({ bufferSize: positiveInteger, keepAliveMs: positiveInteger }),
+  events: section({
+    bufferSize: positiveInteger,
+    keepAliveMs: positiveInteger,
+    maxClientBacklogBytes: positiveInteger,
+  }),
   scenes: section({ maxParseDepth: positiveInteger }),
 });

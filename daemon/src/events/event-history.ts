@@ -40,6 +40,11 @@ export class EventHistory {
     return ordered.filter((event) => event.id > afterId);
   }
 
+  /** Number of event stream clients listening. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   listen(listener: (event: NumberedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

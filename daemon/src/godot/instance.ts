@@ -25,7 +25,8 @@ interface PendingRequest {
   method: string;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  /** Clears the deadline and detaches from the caller's signal. */
+  settle: () => void;
 }
 
 export interface RequestOptions {
@@ -105,9 +106,14 @@ export class GodotInstance extends EventEmitter {
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
 
     const id = String(this.nextId++);
+    const signal = options.signal;
     return new Promise<T>((resolve, reject) => {
+      // A job passes one signal to all its commands, so each request detaches
+      // its listener when it settles instead of leaving it for the job's life.
+      const onAbort = () => this.abort(id, signal?.reason);
       const timer = setTimeout(() => {
         this.pending.delete(id);
+        signal?.removeEventListener('abort', onAbort);
         this.log.warn(
           { method, requestId: id, timeoutMs: options.timeoutMs },
           'godot request timed out',
@@ -125,11 +131,12 @@ export class GodotInstance extends EventEmitter {
         method,
         resolve: resolve as (result: unknown) => void,
         reject,
-        timer,
+        settle: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
       });
-      options.signal?.addEventListener('abort', () => this.abort(id, options.signal?.reason), {
-        once: true,
-      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }), (error) => {
         if (error) this.fail(id, this.disconnectedError(method, error));
       });
@@ -146,7 +153,7 @@ export class GodotInstance extends EventEmitter {
     const entry = this.pending.get(id);
     if (!entry) return false;
     this.pending.delete(id);
-    clearTimeout(entry.timer);
+    entry.settle();
 
     if (message.error) {
       entry.reject(bridgeErrorFromRpc(entry.method, message.error));
@@ -231,7 +238,7 @@ export class GodotInstance extends EventEmitter {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
-    clearTimeout(entry.timer);
+    entry.settle();
     entry.reject(error);
   }
 

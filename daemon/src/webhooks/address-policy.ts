@@ -34,7 +34,7 @@ export type AddressVerdict = { allowed: true } | { allowed: false; reason: strin
 
 /**
  * Decides whether a webhook delivery may connect to an IP address. IPv6
- * forms that embed an IPv4 address (mapped, NAT64, 6to4) are judged by the
+ * forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the
  * IPv4 address they carry.
  */
 export function checkAddress(address: string, allowPrivateNetworks: boolean): AddressVerdict {
@@ -73,5 +73,9 @@ function embeddedIPv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.
   if (range === 'rfc6052' || range === 'rfc6145') return ipaddr.fromByteArray(bytes.slice(12));
   // 6to4 (2002::/16) carries it in bits 16 to 47.
   if (range === '6to4') return ipaddr.fromByteArray(bytes.slice(2, 6));
+  // The deprecated IPv4-compatible form (::/96, RFC 4291 2.5.5.1) carries it in the last
+  // 32 bits. `::` and `::1` keep their IPv6 meaning.
+  if (range !== 'unspecified' && range !== 'loopback' && bytes.slice(0, 12).every((b) => b === 0))
+    return ipaddr.fromByteArray(bytes.slice(12));
   return v6;
 }

@@ -1,4 +1,5 @@
-import { utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -424,5 +425,71 @@ describe('scene cache and listing', () => {
       'res://addons/tool/t.tscn',
       'res://bin.scn',
     ]);
+  });
+});
+
+describe('validateScene on hostile files', () => {
+  const secret = 'OUTSIDE SECRET LINE';
+
+  /** Creates a second temporary folder, outside the project under test, holding a secret. */
+  function outsideFolder(): Promise<string> {
+    return project({ 'secret.tscn': `${secret}\n` });
+  }
+
+  test('symlinked scene outside the project is not read', async () => {
+    const outside = await outsideFolder();
+    const dir = await project({});
+    await symlink(join(outside, 'secret.tscn'), join(dir, 'link.tscn'));
+
+    const result = await validateScene(dir, 'res://link.tscn');
+
+    expect(codes(result.errors)).toEqual(['PATH_OUTSIDE_PROJECT']);
+    expect(JSON.stringify(result)).not.toContain(secret);
+  });
+
+  test('instance through a symlinked folder is not read', async () => {
+    const outside = await outsideFolder();
+    const dir = await project({
+      'main.tscn': scene(
+        '[ext_resource type="PackedScene" path="res://shared/secret.tscn" id="1"]',
+        ROOT,
+        '[node name="Child" parent="." instance=ExtResource("1")]',
+      ),
+    });
+    await symlink(outside, join(dir, 'shared'));
+
+    const result = await validateScene(dir, 'res://main.tscn');
+
+    expect(codes(result.errors)).toEqual(['PATH_OUTSIDE_PROJECT']);
+    expect(result.errors[0]!.file).toBe('res://shared/secret.tscn');
+    expect(JSON.stringify(result)).not.toContain(secret);
+  });
+
+  test('symlink inside the project is followed', async () => {
+    const dir = await project({ 'real.tscn': scene(ROOT) });
+    await symlink(join(dir, 'real.tscn'), join(dir, 'alias.tscn'));
+
+    const result = await validateScene(dir, 'res://alias.tscn');
+
+    expect(result.errors).toEqual([]);
+  });
+
+  test('FIFO named as a scene does not block', async () => {
+    const dir = await project({});
+    execFileSync('mkfifo', [join(dir, 'pipe.tscn')]);
+
+    const result = await validateScene(dir, 'res://pipe.tscn');
+
+    expect(codes(result.errors)).toEqual(['SCENE_NOT_FOUND']);
+    expect(result.errors[0]!.message).toContain('not a regular file');
+  });
+
+  test('folder named as a scene is reported', async () => {
+    const dir = await project({ 'folder.tscn/inner.txt': 'x' });
+
+    const result = await validateScene(dir, 'res://folder.tscn');
+
+    expect(codes(result.errors)).toEqual(['SCENE_NOT_FOUND']);
+    expect(result.errors[0]!.message).toContain('not a regular file');
   });
 });

@@ -16,6 +16,10 @@ describe('webhook address policy', () => {
     ['::ffff:169.254.169.254', 'cloud metadata'],
     ['64:ff9b::a9fe:a9fe', 'cloud metadata'],
     ['2002:a9fe:a9fe::1', 'cloud metadata'],
+    // The URL parser writes [::169.254.169.254] as [::a9fe:a9fe].
+    ['::a9fe:a9fe', 'cloud metadata'],
+    ['::a9fe:101', 'link-local'],
+    ['::e000:1', 'multicast'],
   ])('%s is always rejected as %s', (address, kind) => {
     for (const allowPrivate of [true, false]) {
       const verdict = checkAddress(address, allowPrivate);

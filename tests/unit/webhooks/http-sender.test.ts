@@ -30,14 +30,16 @@ describe('webhook HTTP sender', () => {
     expect(receiver.received[0]!.body).toBe('{}');
   });
 
-  test.each(['http://169.254.169.254/latest/meta-data/', 'http://0.0.0.0:1/', 'http://[::]:1/'])(
-    'rejects %s before connecting',
-    async (url) => {
-      sender = new HttpSender({ allowPrivateNetworks: true });
-      await expect(post(url)).rejects.toBeInstanceOf(AddressRejectedError);
-      expect(sender.requestsStarted).toBe(0);
-    },
-  );
+  test.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://0.0.0.0:1/',
+    'http://[::]:1/',
+    'http://[::169.254.169.254]/',
+  ])('rejects %s before connecting', async (url) => {
+    sender = new HttpSender({ allowPrivateNetworks: true });
+    await expect(post(url)).rejects.toBeInstanceOf(AddressRejectedError);
+    expect(sender.requestsStarted).toBe(0);
+  });
 
   test('rejects loopback when private networks are off', async () => {
     sender = new HttpSender({ allowPrivateNetworks: false });

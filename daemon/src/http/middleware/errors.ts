@@ -17,9 +17,38 @@ export function errorHandler(
   next: NextFunction,
 ): void {
   if (res.headersSent) return next(error);
-  const bridgeError = error instanceof BridgeError ? error : unexpected(error, req);
+  const bridgeError =
+    error instanceof BridgeError ? error : (clientError(error, req) ?? unexpected(error, req));
   for (const [name, value] of Object.entries(bridgeError.headers ?? {})) res.setHeader(name, value);
   res.status(bridgeError.status).json(bridgeError.toBody());
+}
+
+/**
+ * Converts the 4xx errors raised by express and its body parser into the
+ * shared shape, so that the client gets a 4xx status rather than 500. They
+ * come from broken percent-encoding in the URL, an unknown charset or
+ * Content-Encoding, or a body that fails to decompress.
+ */
+function clientError(error: unknown, req: Request): BridgeError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, message } = error as { status?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  const text = typeof message === 'string' ? message : 'the request could not be read';
+  req.log.info({ status, reason: text }, 'request rejected by the HTTP layer');
+  if (status === 413) {
+    return new BridgeError('BODY_TOO_LARGE', `The request body is too large: ${text}.`);
+  }
+  if (status === 415) {
+    return new BridgeError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The request body cannot be decoded: ${text}. Send it as UTF-8 application/json, ` +
+        'uncompressed or with gzip, deflate or br Content-Encoding.',
+    );
+  }
+  return new BridgeError(
+    'VALIDATION_FAILED',
+    `The request is invalid: ${text}. Check the URL's percent-encoding and the body's encoding.`,
+  );
 }
 
 function unexpected(error: unknown, req: Request): BridgeError {

@@ -20,8 +20,19 @@ export function eventRoutes(context: AppContext): Router {
       headers: { 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
     });
     const wanted = (event: NumberedEvent) => filter === undefined || filter.has(event.event);
+    const maxBacklog = context.config.events.maxClientBacklogBytes;
     const push = (event: NumberedEvent) => {
       if (!session.isConnected || !wanted(event)) return;
+      // Node buffers what the socket cannot take yet without limit, so a client that
+      // stopped reading is dropped. It can resume with Last-Event-ID.
+      if (res.writableLength > maxBacklog) {
+        req.log.warn(
+          { backlogBytes: res.writableLength, maxBacklog, eventId: event.id },
+          'event stream client stopped reading, disconnecting it',
+        );
+        res.destroy();
+        return;
+      }
       const payload = { event: event.event, timestamp: event.timestamp, data: event.data };
       session.push(payload, event.event, String(event.id));
     };

@@ -1,4 +1,5 @@
-import { posix, relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 
 const RES_PREFIX = 'res://';
 
@@ -34,6 +35,23 @@ export function resPathToDisk(projectDir: string, resPath: string): string {
     throw new ResourcePathError(`'${resPath}' resolves outside the project folder`);
   }
   return disk;
+}
+
+/**
+ * Resolves the symbolic links of a path from `resPathToDisk` and returns the
+ * real path. Raises ResourcePathError when a link leads outside the project's
+ * real folder, so that no file outside the project is read through it.
+ */
+export async function realPathInProject(projectDir: string, disk: string): Promise<string> {
+  const [root, real] = await Promise.all([realpath(projectDir), realpath(disk)]);
+  const inside = relative(root, real);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new ResourcePathError(
+      `'${diskToResPath(projectDir, disk)}' resolves through a symbolic link to '${real}', ` +
+        'outside the project folder, so it was not read. Copy the file into the project instead',
+    );
+  }
+  return real;
 }
 
 /** Returns the `res://` path of a file under `projectDir`. */

@@ -5,6 +5,11 @@ import type { TextResourceFile } from '../parser/scene-types.js';
 import { parseTextResource } from '../parser/text-resource.js';
 import type { UidIndex } from './uid-index.js';
 
+/** Error for a path that names a folder, FIFO, socket or device instead of a regular file. */
+export class NotRegularFileError extends Error {
+  override readonly name = 'NotRegularFileError';
+}
+
 /** A file's parse outcome: the parsed file, or the error that stopped the parser. */
 export type ParseOutcome = { file: TextResourceFile } | { error: ParseError };
 
@@ -43,6 +48,10 @@ export class SceneCache {
   /** Returns the parse outcome for a file, reading and parsing it only when it changed. Throws on I/O errors. */
   async load(absolutePath: string, maxDepth?: number): Promise<ParseOutcome> {
     const info = await stat(absolutePath);
+    // Reading a FIFO or a device such as /dev/zero would block or never end.
+    if (!info.isFile()) {
+      throw new NotRegularFileError(`${absolutePath} is not a regular file, so it was not read`);
+    }
     const cached = this.entries.get(absolutePath);
     if (
       cached &&

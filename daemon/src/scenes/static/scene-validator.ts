@@ -9,9 +9,9 @@ import {
 import { type Finding, type FindingCode, FindingList } from './findings.js';
 import { checkNodes, type InstanceTrees } from './node-checks.js';
 import type { NodeTree } from './node-tree.js';
-import { resPathToDisk } from './project-paths.js';
+import { realPathInProject, ResourcePathError, resPathToDisk } from './project-paths.js';
 import { checkDuplicateIds, checkReferences } from './resource-id-checks.js';
-import type { ParseOutcome } from './scene-cache.js';
+import { NotRegularFileError, type ParseOutcome } from './scene-cache.js';
 import type { ValidationRun } from './validation-run.js';
 
 /** The outcome of checking one file: its findings and those of the scenes it instances. */
@@ -81,11 +81,18 @@ export class SceneValidator {
       return undefined;
     }
     try {
-      return await this.run.cache.load(disk, this.run.maxDepth);
+      const real = await realPathInProject(this.run.projectDir, disk);
+      return await this.run.cache.load(real, this.run.maxDepth);
     } catch (error) {
+      if (error instanceof ResourcePathError) {
+        this.run.logger?.warn({ resPath, err: error }, 'scene file outside the project not read');
+        findings.add('PATH_OUTSIDE_PROJECT', error.message);
+        return undefined;
+      }
       const code = (error as NodeJS.ErrnoException).code;
-      const reason =
-        code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})`;
+      let reason = `cannot be read (${code ?? String(error)})`;
+      if (code === 'ENOENT') reason = 'file not found';
+      if (error instanceof NotRegularFileError) reason = 'not a regular file, so it was not read';
       this.run.logger?.debug({ resPath, err: error }, 'scene file not readable');
       findings.add('SCENE_NOT_FOUND', `${resPath}: ${reason}`);
       return undefined;
