@@ -11,6 +11,7 @@ import { ProjectValidator } from './scenes/project-validator.js';
 import { SceneAllowList } from './scenes/scene-path.js';
 import { SceneService } from './scenes/scene-service.js';
 import { SchemaRegistry } from './schemas/registry.js';
+import { rateLimit } from './security/rate-limit.js';
 import type { Database } from './store/database.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import type { DaemonOptions } from './daemon.js';
@@ -75,6 +76,12 @@ export function assembleContext(options: DaemonOptions, db: Database, token: str
       onAttempt: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
     }),
     projectName: options.projectName ?? null,
+    batchRateLimit: rateLimit({
+      route: 'POST /batch',
+      limit: config.batch.rateLimit,
+      windowMs: config.batch.rateLimitWindowMs,
+      events,
+    }),
   };
   // The dock's overview shows the newest jobs and deliveries in their public form.
   context.overviewSources = {

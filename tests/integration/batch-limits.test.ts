@@ -168,3 +168,38 @@ describe('POST /batch body size', () => {
     expect(res.headers['ratelimit-limit']).toBe('1000');
   });
 });
+
+describe('batch jobs and the batch rate limit', () => {
+  let daemon: TestDaemon;
+
+  beforeEach(async () => {
+    daemon = await TestDaemon.start({ config: { batch: { rateLimit: 2 } } });
+  });
+  afterEach(async () => {
+    await daemon.stop();
+  });
+
+  test('batch jobs share the limit with POST /batch', async () => {
+    const batch = { operations: [{ action: 'get_info' }] };
+    const direct = await daemon.request('POST', '/batch', { body: batch });
+    expect(direct.status).toBe(200);
+    const job = { type: 'batch_operations', parameters: batch };
+    const first = await daemon.request('POST', '/jobs', { body: job });
+    expect(first.status).toBe(202);
+    expect(first.headers['ratelimit-remaining']).toBe('0');
+    const second = await daemon.request('POST', '/jobs', { body: job });
+    expect(second.status).toBe(429);
+    expect(second.body.error.code).toBe('RATE_LIMITED');
+    expect(second.headers['retry-after']).toBeDefined();
+  });
+
+  test('other job types are not limited', async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await daemon.request('POST', '/jobs', {
+        body: { type: 'cache_warming', parameters: {} },
+      });
+      expect(res.status).toBe(202);
+      expect(res.headers['ratelimit-limit']).toBeUndefined();
+    }
+  });
+});

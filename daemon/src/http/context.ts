@@ -1,4 +1,5 @@
 import type { BatchService } from '../batch/batch-service.js';
+import type { RequestHandler } from 'express';
 import type { BridgeConfig } from '../config/defaults.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EventHistory } from '../events/event-history.js';
@@ -32,4 +33,9 @@ export interface AppContext {
   projectName: string | null;
   /** Services that list their latest records for GET /overview; absent ones give empty lists. */
   overviewSources?: OverviewSources;
+  /**
+   * The batch rate limit, shared by POST /batch and batch_operations jobs so
+   * that a batch submitted as a job counts against the same limit.
+   */
+  batchRateLimit: RequestHandler;
 }

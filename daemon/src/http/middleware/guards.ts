@@ -27,20 +27,46 @@ export function hostGuard(check: HostCheck) {
   };
 }
 
+/** Most `auth.failed` events and log lines per window; the rest are counted. */
+export const authFailureReportLimit = 20;
+const authFailureWindowMs = 60_000;
+
 /**
  * Requires the pairing token as a bearer token. Failures answer 401 with
- * `WWW-Authenticate: Bearer` and publish `auth.failed`.
+ * `WWW-Authenticate: Bearer` and publish `auth.failed`. Anyone can cause a
+ * failure, so at most `authFailureReportLimit` of them a minute become events
+ * and log lines; the next one reported carries the count of those skipped, and
+ * a flood of bad tokens cannot fill the webhook outbox.
  */
-export function bearerAuth(token: string, events: EventBus, isPublic: (req: Request) => boolean) {
+export function bearerAuth(
+  token: string,
+  events: EventBus,
+  isPublic: (req: Request) => boolean,
+  now: () => number = Date.now,
+) {
   const matcher = new TokenMatcher(token);
+  let windowStart = 0;
+  let reported = 0;
+  let skipped = 0;
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (isPublic(req)) return next();
     const presented = bearerToken(req.headers.authorization);
     if (matcher.matches(presented)) return next();
 
     const reason = presented === undefined ? 'missing' : 'wrong';
-    req.log.info({ reason, path: req.path }, 'authentication failed');
-    events.publish('auth.failed', { reason, method: req.method, path: req.path, ip: req.ip });
+    if (now() - windowStart >= authFailureWindowMs) {
+      windowStart = now();
+      reported = 0;
+    }
+    if (reported < authFailureReportLimit) {
+      reported++;
+      req.log.info({ reason, path: req.path, skipped }, 'authentication failed');
+      const data = { reason, method: req.method, path: req.path, ip: req.ip, skipped };
+      skipped = 0;
+      events.publish('auth.failed', data);
+    } else {
+      skipped++;
+    }
     throw new BridgeError(
       'UNAUTHORIZED',
       reason === 'missing'

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { BridgeError } from '../../errors/catalogue.js';
-import { rateLimit } from '../../security/rate-limit.js';
 import type { AppContext } from '../context.js';
 import { jsonBody } from '../middleware/body.js';
 
@@ -12,12 +11,7 @@ import { jsonBody } from '../middleware/body.js';
 export function batchRoutes(context: AppContext): Router {
   const router = Router();
   const { config } = context;
-  const limit = rateLimit({
-    route: 'POST /batch',
-    limit: config.batch.rateLimit,
-    windowMs: config.batch.rateLimitWindowMs,
-    events: context.events,
-  });
+  const limit = context.batchRateLimit;
 
   router.post('/batch', limit, jsonBody(config.bodyLimitBytes), async (req, res) => {
     const instanceSelector = req.query.instance;

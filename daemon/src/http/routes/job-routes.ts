@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { BridgeError } from '../../errors/catalogue.js';
 import type { JobService } from '../../jobs/job-service.js';
 import { describeJob } from '../../jobs/job-view.js';
@@ -18,7 +18,13 @@ export function jobRoutes(context: AppContext): Router {
   const router = Router();
   const jobs = context.jobs;
 
-  router.post('/jobs', validateBody(context.schemas, 'http/job-submit'), (req, res) => {
+  // A batch submitted as a job counts against the batch rate limit, as POST /batch does.
+  const batchLimit: RequestHandler = (req, res, next) => {
+    if (req.body?.type !== 'batch_operations') return next();
+    return context.batchRateLimit(req, res, next);
+  };
+
+  router.post('/jobs', batchLimit, validateBody(context.schemas, 'http/job-submit'), (req, res) => {
     const idempotencyKey = readIdempotencyKey(req);
     const parameters = withInstance(req.body.parameters as Record<string, unknown>, req);
     const submitted = jobs.submit({ type: req.body.type as string, parameters, idempotencyKey });
