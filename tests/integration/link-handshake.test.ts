@@ -92,6 +92,26 @@ describe('link handshake', () => {
     expect(second.instanceId).toBe(id);
   });
 
+  test('stale link of the same game is replaced', async () => {
+    const old = await daemon.connectPeer({ instance_name: 'quest' });
+    const id = old.instanceId;
+    // The old link stays open but answers nothing, as after a network drop.
+    old.socket.pause();
+    const fresh = await daemon.connectPeer({ instance_name: 'quest' });
+    expect(fresh.instanceId).toBe(id);
+    expect(daemon.daemon.context.registry.list().map((i) => i.id)).toEqual([id]);
+    const res = await daemon.request('GET', '/scene');
+    expect(res.status).toBe(200);
+    old.terminate();
+  });
+
+  test('live twin keeps its id and the new one gets a suffix', async () => {
+    const first = await daemon.connectPeer({ instance_name: 'desk' });
+    const second = await daemon.connectPeer({ instance_name: 'desk' });
+    expect(second.instanceId).toBe(`${first.instanceId}-2`);
+    expect(daemon.daemon.context.registry.size).toBe(2);
+  });
+
   test('dead socket is dropped after a missed ping', async () => {
     await daemon.stop();
     daemon = await TestDaemon.start({ config: { relay: { pingIntervalMs: 50 } } });

@@ -23,11 +23,21 @@ export class InstanceRegistry extends EventEmitter {
    * instance: its role and a short hash of who it says it is.
    */
   allocateId(info: InstanceInfo): string {
-    const identity = [info.role, info.projectName, info.name, info.platform].join('\u0000');
-    const base = `${info.role}-${createHash('sha256').update(identity).digest('hex').slice(0, 4)}`;
+    const base = this.baseId(info);
     let id = base;
     for (let n = 2; this.instances.has(id); n++) id = `${base}-${n}`;
     return id;
+  }
+
+  /** The id an instance gets when no other connected instance has its identity. */
+  baseId(info: InstanceInfo): string {
+    const identity = [info.role, info.projectName, info.name, info.platform].join('\u0000');
+    return `${info.role}-${createHash('sha256').update(identity).digest('hex').slice(0, 4)}`;
+  }
+
+  /** The connected instance holding an id, if any. */
+  get(id: string): GodotInstance | undefined {
+    return this.instances.get(id);
   }
 
   add(instance: GodotInstance): void {

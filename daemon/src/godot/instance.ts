@@ -204,6 +204,33 @@ export class GodotInstance extends EventEmitter {
     this.emit('closed', reason);
   }
 
+  /**
+   * Pings the socket and resolves true if the pong arrives within
+   * `timeoutMs`. A game that lost its network keeps a half-open socket that
+   * answers nothing, which this tells from a live one.
+   */
+  probe(timeoutMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onPong = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.socket.off('pong', onPong);
+        resolve(false);
+      }, timeoutMs);
+      this.socket.once('pong', onPong);
+      this.socket.ping();
+    });
+  }
+
+  /** Drops the socket at once, without a close handshake. */
+  terminate(reason: string): void {
+    this.socket.terminate();
+    this.markClosed(reason);
+  }
+
   /** Closes the socket from the daemon's side. */
   close(code: number, reason: string): void {
     this.socket.close(code, reason);

@@ -12,6 +12,9 @@ import type { InstanceRegistry } from './instance-registry.js';
 /** Path of the addon's WebSocket on the daemon's HTTP port. */
 export const linkPath = '/godot';
 
+/** Time a connected instance has to answer a ping when a twin connects. */
+const staleProbeTimeoutMs = 1000;
+
 /** WebSocket close codes of the link, as docs/protocol.md lists them. */
 export const closeCodes = {
   helloTimeout: 4000,
@@ -122,17 +125,22 @@ export class LinkServer {
         `speaks protocol ${protocolVersion}; update the ${Number(params.protocol_version) < protocolVersion ? 'addon' : 'daemon'} so both match`;
       return this.reject(socket, id, closeCodes.protocolMismatch, text, log);
     }
-    this.accept(socket, id, params, log);
+    this.accept(socket, id, params, log).catch((error: unknown) => {
+      log.error({ err: error }, 'godot link could not be accepted');
+      socket.close(closeCodes.badHello, 'internal error while accepting the link');
+    });
   }
 
-  private accept(
+  private async accept(
     socket: WebSocket,
     helloId: string | number,
     params: Record<string, unknown>,
     log: Logger,
-  ): void {
+  ): Promise<void> {
     const registry = this.options.registry;
     const info = infoFromHello(params);
+    await this.dropStaleTwin(registry.baseId(info), log);
+    if (socket.readyState !== socket.OPEN) return;
     const instanceId = registry.allocateId(info);
     const instanceLog = this.options.log.child({ instance: instanceId });
     const instance = new GodotInstance(
@@ -170,6 +178,21 @@ export class LinkServer {
       },
       'godot instance connected',
     );
+  }
+
+  /**
+   * Drops the instance that holds `id` when it no longer answers a ping. A
+   * game that reconnects after a network drop says the same hello as its
+   * half-open old link, and should get its old id back rather than a `-2`
+   * suffix. Two live games with one identity both answer and keep both ids.
+   */
+  private async dropStaleTwin(id: string, log: Logger): Promise<void> {
+    const existing = this.options.registry.get(id);
+    if (!existing) return;
+    const alive = await existing.probe(staleProbeTimeoutMs);
+    if (alive) return;
+    log.warn({ instance: id }, 'replacing a godot link that no longer answers pings');
+    existing.terminate('replaced by a new connection with the same identity');
   }
 
   private onMessage(instance: GodotInstance, socket: WebSocket, data: RawData): void {
