@@ -132,4 +132,27 @@ describe('HTTP guards', () => {
       error: { code: 'NOT_FOUND', message: expect.stringContaining('GET /nope') },
     });
   });
+
+  test('wrong method gets 405 with Allow', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', '/status', 'GET, HEAD'],
+      ['GET', '/scene/load', 'POST'],
+      ['PUT', '/jobs', 'GET, HEAD, POST'],
+      ['PATCH', '/jobs/some-id', 'GET, HEAD, DELETE'],
+      ['GET', '/webhooks/wh_x/ping', 'POST'],
+    ];
+    for (const [method, urlPath, allow] of cases) {
+      const res = await daemon.request(method, urlPath);
+      expect(`${method} ${urlPath} ${res.status}`).toBe(`${method} ${urlPath} 405`);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+      expect(res.body.error.message).toContain(`${method} ${urlPath}`);
+      expect(res.body.error.message).toContain(allow);
+    }
+  });
+
+  test('wrong method still needs the token', async () => {
+    const res = await daemon.request('DELETE', '/status', { token: null });
+    expect(res.status).toBe(401);
+  });
 });
