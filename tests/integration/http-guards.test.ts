@@ -55,6 +55,12 @@ describe('HTTP guards', () => {
     expect(res.body.error.code).toBe('HOST_NOT_ALLOWED');
   });
 
+  test('Host without the port names it', async () => {
+    const res = await daemon.request('GET', '/status', { headers: { host: '127.0.0.1' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(`Use 127.0.0.1:${daemon.port} or localhost:`);
+  });
+
   test('rebound DNS name on the right port is rejected', async () => {
     const res = await daemon.request('GET', '/health', {
       headers: { host: `attacker.test:${daemon.port}` },
