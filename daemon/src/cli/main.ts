@@ -23,6 +23,12 @@ addDoctorCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`godot-bridge: ${error.message}\n`);
+  } else if (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string'
+  ) {
+    // A file system error names the path and the reason; its stack adds nothing for the user.
+    process.stderr.write(`godot-bridge: ${error.message}\n`);
   } else {
     process.stderr.write(`godot-bridge: ${(error as Error).stack ?? String(error)}\n`);
   }
