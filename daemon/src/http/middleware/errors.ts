@@ -26,7 +26,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Answers unknown routes with the shared error shape, and known paths with 405 and Allow. */
+/** Raises NOT_FOUND for an unknown route, or METHOD_NOT_ALLOWED with Allow for a known path. */
 export function notFound(req: Request): never {
   const allowed = [...routeMethods.values()].find((entry) => entry.pattern.test(req.path))?.methods;
   if (allowed) {

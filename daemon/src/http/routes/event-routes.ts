@@ -29,7 +29,7 @@ export function eventRoutes(context: AppContext): Router {
     if (lastId !== undefined) {
       // An id above the newest one comes from before a restart, because ids start
       // again from 1. Every buffered event is then new to the client.
-      // NOTE: an id from before a restart that is not above the newest id cannot be told apart.
+      // NOTE: an id from before a restart that is not above the newest id looks like a current one.
       const fromEarlierRun = lastId > history.lastId;
       if (fromEarlierRun || lastId + 1 < history.oldestId) {
         // The client missed events that fell out of the buffer: say so, then send what remains.

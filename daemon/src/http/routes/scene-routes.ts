@@ -49,7 +49,7 @@ export function sceneRoutes(context: AppContext): Router {
   return router;
 }
 
-/** The `?instance=` selector, when the caller gave one; given twice, it is rejected. */
+/** Returns the `?instance=` selector if the caller gave one, and rejects one given twice. */
 export function instanceParam(req: Request): string | undefined {
   const value = req.query.instance;
   if (value === undefined || typeof value === 'string') return value;
