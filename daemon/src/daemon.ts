@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assembleContext } from './assemble-context.js';
 import type { BridgeConfig } from './config/defaults.js';
@@ -12,9 +12,16 @@ import type { Logger } from './logging/logger.js';
 import { readProjectInfo } from './scenes/parser/index.js';
 import { ProjectValidator } from './scenes/project-validator.js';
 import type { StaticSceneValidator } from './scenes/scene-service.js';
-import { openDatabase, stateFileName, type Database, type Migration } from './store/database.js';
+import {
+  DatabaseLockedError,
+  openDatabase,
+  stateFileName,
+  type Database,
+  type Migration,
+} from './store/database.js';
 import { jobMigrations } from './store/job-store.js';
 import { loadOrCreateToken } from './security/token.js';
+import { StartupError, listenError, stateDirError } from './startup-error.js';
 import { daemonVersion } from './version.js';
 import { webhookMigrations } from './webhooks/migrations.js';
 
@@ -71,9 +78,19 @@ export class Daemon {
 
   constructor(options: DaemonOptions) {
     const { config, log } = options;
-    mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
-    const token = options.token ?? loadOrCreateToken(config.stateDir).token;
-    this.db = openDatabase(path.join(config.stateDir, stateFileName), migrations);
+    let token: string;
+    try {
+      mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+      // The lock comes first, so a rejected daemon changes no state.
+      this.db = openDatabase(path.join(config.stateDir, stateFileName), migrations, {
+        exclusive: true,
+      });
+      token = options.token ?? loadOrCreateToken(config.stateDir).token;
+    } catch (error) {
+      if (error instanceof DatabaseLockedError) throw stateInUseError(config.stateDir);
+      if ((error as NodeJS.ErrnoException).syscall) throw stateDirError(config.stateDir, error);
+      throw error;
+    }
     this.context = assembleContext(options, this.db, token);
     const { registry, schemas, metrics } = this.context;
     this.link = new LinkServer({
@@ -115,14 +132,21 @@ export class Daemon {
 
   async start(): Promise<void> {
     const { host, port } = this.context.config;
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        this.listeningPort = (this.server.address() as AddressInfo).port;
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => reject(listenError(host, port, error));
+        this.server.once('error', onError);
+        this.server.listen(port, host, () => {
+          this.server.off('error', onError);
+          this.listeningPort = (this.server.address() as AddressInfo).port;
+          resolve();
+        });
       });
-    });
+    } catch (error) {
+      // Releases the state folder's lock for the next attempt.
+      this.db.close();
+      throw error;
+    }
     this.writeDiscoveryFile();
     this.context.webhooks.start();
     this.context.jobs.start();
@@ -168,4 +192,23 @@ export class Daemon {
     };
     writeFileSync(this.discoveryFile, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   }
+}
+
+/** Names the daemon that has locked the state folder, from its discovery file if it exists. */
+function stateInUseError(stateDir: string): StartupError {
+  let holder = '';
+  try {
+    const discovery = JSON.parse(readFileSync(path.join(stateDir, discoveryFileName), 'utf8')) as {
+      pid?: number;
+      http_url?: string;
+    };
+    holder = ` (pid ${discovery.pid}, ${discovery.http_url})`;
+  } catch {
+    // The other daemon may still be starting and have no discovery file yet.
+  }
+  return new StartupError(
+    `Another godot-bridge daemon${holder} already uses the state folder ${stateDir}. ` +
+      'Stop that daemon first, or give this one its own state folder with ' +
+      'GODOT_BRIDGE_STATE_DIR or stateDir in godot-bridge.json.',
+  );
 }

@@ -3,17 +3,22 @@
  * schemes, rejects stale timestamps and replayed delivery ids, prints each
  * event in colour, and serves GET /stats and GET /history.
  *
- *   npx tsx examples/webhook-receiver/receiver.ts --port 9000 --secret whsec_... --path /hooks
+ *   WEBHOOK_SECRET=whsec_... npx tsx examples/webhook-receiver/receiver.ts --port 9000 --path /hooks
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 const options = new Command()
   .description('Receive and verify godot-bridge webhooks.')
-  .requiredOption('--secret <secret>', 'the webhook secret (whsec_...) the daemon returned')
+  .addOption(
+    // The variable keeps the secret out of the process list that every user can read.
+    new Option('--secret <secret>', 'the webhook secret (whsec_...) the daemon returned')
+      .env('WEBHOOK_SECRET')
+      .makeOptionMandatory(),
+  )
   .option('--port <number>', 'TCP port to listen on', (value) => Number(value), 9000)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--path <path>', 'path the webhook URL points at', '/hooks')

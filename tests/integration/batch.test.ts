@@ -272,7 +272,7 @@ describe('POST /batch in continue mode', () => {
     const [report] = res.body.operations;
     expect(report.success).toBe(false);
     expect(report.error.code).toBe('SCENE_INVALID');
-    expect(report.error.message).toContain('line 3');
+    expect(report.error.message).toContain('(line 3): Parse Error. The error details');
     expect(report.error.details.valid).toBe(false);
     expect(report.error.details.errors[0].message).toBe('Parse Error');
   });

@@ -48,4 +48,15 @@ describe('godot-bridge install-addon', () => {
     expect(result.stderr).toContain('config_version=4, which is a Godot 3 project');
     expect(result.stdout).toBe('');
   });
+
+  test('unwritable addons folder gives no stack trace', async () => {
+    // A file named addons stands in for a folder the user cannot write.
+    dir = createTempProject({ addons: 'not a folder\n' });
+    const projectGodot = readFileSync(path.join(dir, 'project.godot'), 'utf8');
+    const result = await runCli(['install-addon', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(path.join(dir, 'addons'));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(path.join(dir, 'project.godot'), 'utf8')).toBe(projectGodot);
+  });
 });

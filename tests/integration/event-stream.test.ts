@@ -75,6 +75,17 @@ describe('event stream', () => {
     expect(client.messages.slice(1).map((m) => m.id)).toEqual(['4', '5', '6', '7', '8']);
   });
 
+  test('id from before a restart reports the gap', async () => {
+    // Ids start again from 1 after a restart, so a reconnecting client may send a larger one.
+    const bus = daemon.daemon.context.events;
+    for (let i = 1; i <= 2; i++) bus.publish('ping', { n: i });
+    const client = await open('/events', { 'last-event-id': '41' });
+    await waitFor(() => client.messages.length === 3);
+    expect(client.messages[0]!.event).toBe('stream.gap');
+    expect(JSON.parse(client.messages[0]!.data)).toEqual({ missed_after: 41, oldest_available: 1 });
+    expect(client.messages.slice(1).map((m) => m.id)).toEqual(['1', '2']);
+  });
+
   test('keep-alive comments arrive', async () => {
     const client = await open();
     await waitFor(() => client.comments.length >= 2, 2000);

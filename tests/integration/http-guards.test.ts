@@ -55,6 +55,12 @@ describe('HTTP guards', () => {
     expect(res.body.error.code).toBe('HOST_NOT_ALLOWED');
   });
 
+  test('Host without the port names it', async () => {
+    const res = await daemon.request('GET', '/status', { headers: { host: '127.0.0.1' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(`Use 127.0.0.1:${daemon.port} or localhost:`);
+  });
+
   test('rebound DNS name on the right port is rejected', async () => {
     const res = await daemon.request('GET', '/health', {
       headers: { host: `attacker.test:${daemon.port}` },
@@ -180,5 +186,28 @@ describe('HTTP guards', () => {
       success: false,
       error: { code: 'NOT_FOUND', message: expect.stringContaining('GET /nope') },
     });
+  });
+
+  test('wrong method gets 405 with Allow', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', '/status', 'GET, HEAD'],
+      ['GET', '/scene/load', 'POST'],
+      ['PUT', '/jobs', 'GET, HEAD, POST'],
+      ['PATCH', '/jobs/some-id', 'GET, HEAD, DELETE'],
+      ['GET', '/webhooks/wh_x/ping', 'POST'],
+    ];
+    for (const [method, urlPath, allow] of cases) {
+      const res = await daemon.request(method, urlPath);
+      expect(`${method} ${urlPath} ${res.status}`).toBe(`${method} ${urlPath} 405`);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+      expect(res.body.error.message).toContain(`${method} ${urlPath}`);
+      expect(res.body.error.message).toContain(allow);
+    }
+  });
+
+  test('wrong method still needs the token', async () => {
+    const res = await daemon.request('DELETE', '/status', { token: null });
+    expect(res.status).toBe(401);
   });
 });

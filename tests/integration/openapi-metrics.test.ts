@@ -120,6 +120,9 @@ describe('metrics', () => {
       'godot_bridge_godot_commands_total{method="scene.load",outcome="ok"} 2',
     );
     expect(res.text).toContain('godot_bridge_instances_connected 1');
+    expect(res.text).toContain('godot_bridge_process_cpu_user_seconds_total ');
+    expect(res.text).toContain('godot_bridge_nodejs_eventloop_lag_seconds ');
+    expect(res.text).not.toContain('process_process');
     expect(res.text).toMatch(
       /godot_bridge_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/scene\/load"\} 2/,
     );

@@ -29,6 +29,25 @@ describe('instance selection by name', () => {
     expect(res.body.scene.path).toBe('res://scenes/other.tscn');
   });
 
+  test('selector given twice is rejected', async () => {
+    // With one instance connected, an ignored selector would reach that instance.
+    const peer = await daemon.connectPeer({ role: 'game', instance_name: 'quest' });
+    const requests: Array<[string, string, unknown]> = [
+      ['GET', '/scene?instance=quest&instance=desk', undefined],
+      ['POST', '/scene/reload?instance=quest&instance=desk', undefined],
+      ['POST', '/jobs?instance=quest&instance=desk', { type: 'cache_warming', parameters: {} }],
+    ];
+    for (const [method, urlPath, body] of requests) {
+      const res = await daemon.request(method, urlPath, { body });
+      expect(`${method} ${urlPath} ${res.status}`).toBe(`${method} ${urlPath} 400`);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toContain('more than once');
+    }
+    expect(peer.received).toEqual([]);
+    const jobs = await daemon.request('GET', '/jobs');
+    expect(jobs.body.total).toBe(0);
+  });
+
   test('same name twice gets 409 listing both ids', async () => {
     const first = await daemon.connectPeer({ role: 'game', instance_name: 'quest' });
     const second = await daemon.connectPeer({ role: 'editor', instance_name: 'quest' });

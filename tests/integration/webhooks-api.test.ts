@@ -89,6 +89,7 @@ describe('webhook registration API', () => {
     const res = await create({ url: 'http://127.0.0.1/', events: [] });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('events is empty');
+    expect(res.body.error.message).toMatch(/^Invalid webhook events: /);
   });
 
   test('missing url fails schema validation', async () => {
@@ -103,6 +104,7 @@ describe('webhook registration API', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_WEBHOOK');
     expect(res.body.error.message).toContain('whsec_');
+    expect(res.body.error.message).toMatch(/^Invalid webhook secret: /);
     expect(res.text).not.toContain('hunter2');
   });
 

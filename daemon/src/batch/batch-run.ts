@@ -179,8 +179,10 @@ export class BatchRun {
     if (result.valid) return result;
 
     const first = result.errors[0];
-    const where = first?.line === undefined ? '' : ` (line ${first.line})`;
-    const firstText = first ? ` The first one${where}: ${first.message}` : '';
+    // Line 0 means the finding has no line, such as a file that is not found.
+    const where = first?.line ? ` (line ${first.line})` : '';
+    const stop = first && /[.!?]$/.test(first.message) ? '' : '.';
+    const firstText = first ? ` The first one${where}: ${first.message}${stop}` : '';
     throw new BridgeError(
       'SCENE_INVALID',
       `Scene ${scenePath} has ${result.errors.length} validation error(s).${firstText} ` +

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import { defaultConfig, type BridgeConfig } from './defaults.js';
 import { configSchema } from './schema.js';
 
@@ -82,14 +82,31 @@ function merge<T>(base: T, patch: DeepPartial<T> | undefined): T {
   return result as T;
 }
 
-const validate = new Ajv({ allErrors: true }).compile(configSchema);
+const validate = new Ajv({ allErrors: true, verbose: true }).compile(configSchema);
 
 function validateConfig(config: BridgeConfig): void {
   if (validate(config)) return;
-  const problems = (validate.errors ?? [])
-    .map((error) => `${error.instancePath || '(root)'} ${error.message}`)
-    .join('; ');
-  throw new ConfigError(`invalid configuration: ${problems}`);
+  const errors = validate.errors ?? [];
+  const problems = errors.map(describeProblem).join('; ');
+  const hint = errors.some((error) => error.keyword === 'additionalProperties')
+    ? '. daemon/src/config/defaults.ts lists every setting'
+    : '';
+  throw new ConfigError(`invalid configuration: ${problems}${hint}`);
+}
+
+/** Words one schema error with the setting's dotted name, the allowed values and the value given. */
+function describeProblem(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') {
+    const parent = error.instancePath.slice(1).replaceAll('/', '.');
+    const name = (error.params as { additionalProperty: string }).additionalProperty;
+    return `unknown setting "${parent ? `${parent}.` : ''}${name}"`;
+  }
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+    const values = allowed.map((value) => JSON.stringify(value)).join(', ');
+    return `${error.instancePath} must be one of ${values}, got ${JSON.stringify(error.data)}`;
+  }
+  return `${error.instancePath || '(root)'} ${error.message}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -59,6 +59,7 @@ export const errorCatalogue = {
   WEBHOOK_INACTIVE: { status: 409, summary: 'The webhook is deactivated or disabled.' },
   DELIVERY_PENDING: { status: 409, summary: 'The delivery is still queued or being sent.' },
   NOT_FOUND: { status: 404, summary: 'No such route or resource.' },
+  METHOD_NOT_ALLOWED: { status: 405, summary: 'The route exists but not with this method.' },
   RATE_LIMITED: { status: 429, summary: 'Too many requests from this client.' },
   INTERNAL_ERROR: { status: 500, summary: 'The daemon failed unexpectedly.' },
 } as const satisfies Record<string, { status: number; summary: string }>;

@@ -24,7 +24,7 @@ export class BridgeMetrics {
 
   constructor(options: { registry: InstanceRegistry; events: EventBus }) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'godot_bridge_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'godot_bridge_' });
     this.httpRequests = new Counter({
       name: 'godot_bridge_http_requests_total',
       help: 'HTTP requests by method, route and status code.',

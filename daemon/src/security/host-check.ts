@@ -10,6 +10,8 @@ export class HostCheck {
   private readonly hosts: Set<string>;
   private readonly origins: Set<string>;
   private readonly anyAddress: boolean;
+  /** The port the daemon listens on, which every accepted Host header carries. */
+  readonly port: number;
 
   constructor(options: {
     bindHost: string;
@@ -17,6 +19,7 @@ export class HostCheck {
     allowedHosts: readonly string[];
     allowedOrigins: readonly string[];
   }) {
+    this.port = options.port;
     const names = ['localhost', '127.0.0.1', '[::1]', options.bindHost, ...options.allowedHosts];
     this.hosts = new Set(names.map((name) => formatHost(name, options.port)));
     this.origins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));

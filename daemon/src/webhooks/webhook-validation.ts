@@ -60,7 +60,7 @@ export function checkSecret(secret: string): string {
   const problem = secretProblem(secret);
   // The value is not echoed: it is a secret even when malformed.
   if (problem)
-    throw new BridgeError('INVALID_WEBHOOK', `Invalid ${problem}.`, {
+    throw new BridgeError('INVALID_WEBHOOK', `Invalid webhook secret: ${problem}.`, {
       details: { field: 'secret' },
     });
   return secret;
@@ -72,5 +72,7 @@ export function subscribes(events: readonly string[], event: string): boolean {
 }
 
 function invalid(field: string, value: unknown, message: string): BridgeError {
-  return new BridgeError('INVALID_WEBHOOK', `Invalid ${message}.`, { details: { field, value } });
+  return new BridgeError('INVALID_WEBHOOK', `Invalid webhook ${field}: ${message}.`, {
+    details: { field, value },
+  });
 }

@@ -55,9 +55,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ projectDir: dir })).toThrow(/\/batch\/maxOperations must be >= 1/);
   });
 
-  test('unknown setting is rejected', () => {
-    const dir = projectWith({ prot: 1 });
-    expect(() => loadConfig({ projectDir: dir })).toThrow(/must NOT have additional properties/);
+  test('unknown setting is named', () => {
+    const dir = projectWith({ prot: 1, batch: { maxOps: 5 } });
+    const load = () => loadConfig({ projectDir: dir });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/unknown setting "prot"/);
+    expect(load).toThrow(/unknown setting "batch\.maxOps"/);
+    expect(load).toThrow(/defaults\.ts lists every setting/);
+  });
+
+  test('bad log level lists the levels', () => {
+    const load = () =>
+      loadConfig({ projectDir: projectWith(), env: { GODOT_BRIDGE_LOG_LEVEL: 'verbose' } });
+    expect(load).toThrow(/\/logLevel must be one of "trace", "debug", "info"/);
+    expect(load).toThrow(/got "verbose"/);
   });
 
   test('bad port variable names the variable', () => {

@@ -166,6 +166,21 @@ describe('validateScene resource findings', () => {
     const result = await validateScene(dir, 'res://nope.tscn');
     expect(codes(result.errors)).toEqual(['SCENE_NOT_FOUND']);
   });
+
+  test('missing binary scene is reported', async () => {
+    const dir = await project({});
+    const result = await validateScene(dir, 'res://nope.scn');
+    expect(result.valid).toBe(false);
+    expect(codes(result.errors)).toEqual(['SCENE_NOT_FOUND']);
+    expect(result.warnings).toEqual([]);
+  });
+
+  test('present binary scene is not read', async () => {
+    const dir = await project({ 'bin.scn': 'RSRC' });
+    const result = await validateScene(dir, 'res://bin.scn');
+    expect(result.valid).toBe(true);
+    expect(codes(result.warnings)).toEqual(['BINARY_SCENE_NOT_CHECKED']);
+  });
 });
 
 describe('validateScene uid resolution', () => {

@@ -11,8 +11,8 @@ export function hostGuard(check: HostCheck) {
     if (!check.hostAllowed(host)) {
       throw new BridgeError(
         'HOST_NOT_ALLOWED',
-        `Host "${host ?? ''}" does not name this daemon. Use 127.0.0.1 or localhost, or add the ` +
-          'name to allowedHosts in godot-bridge.json.',
+        `Host "${host ?? ''}" does not name this daemon. Use 127.0.0.1:${check.port} or ` +
+          `localhost:${check.port}, or add the name to allowedHosts in godot-bridge.json.`,
       );
     }
     const origin = req.headers.origin;

@@ -38,7 +38,11 @@ export function eventRoutes(context: AppContext): Router {
     };
 
     if (lastId !== undefined) {
-      if (lastId + 1 < history.oldestId) {
+      // An id above the newest one comes from before a restart, because ids start
+      // again from 1. Every buffered event is then new to the client.
+      // NOTE: an id from before a restart that is not above the newest id looks like a current one.
+      const fromEarlierRun = lastId > history.lastId;
+      if (fromEarlierRun || lastId + 1 < history.oldestId) {
         // The client missed events that fell out of the buffer: say so, then send what remains.
         session.push(
           { missed_after: lastId, oldest_available: history.oldestId },
@@ -46,7 +50,7 @@ export function eventRoutes(context: AppContext): Router {
           String(lastId),
         );
       }
-      for (const event of history.since(lastId)) push(event);
+      for (const event of history.since(fromEarlierRun ? 0 : lastId)) push(event);
     }
     const stop = history.listen(push);
     session.once('disconnected', () => {

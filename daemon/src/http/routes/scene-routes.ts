@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { BridgeError } from '../../errors/catalogue.js';
 import type { GodotInstance } from '../../godot/instance.js';
 import { checkAllowedScenePath } from '../../scenes/scene-path.js';
 import type { ValidationMode } from '../../scenes/scene-service.js';
@@ -48,8 +49,12 @@ export function sceneRoutes(context: AppContext): Router {
   return router;
 }
 
-/** The `?instance=` selector, when the caller gave one. */
+/** Returns the `?instance=` selector if the caller gave one, and rejects one given twice. */
 export function instanceParam(req: Request): string | undefined {
   const value = req.query.instance;
-  return typeof value === 'string' ? value : undefined;
+  if (value === undefined || typeof value === 'string') return value;
+  throw new BridgeError(
+    'VALIDATION_FAILED',
+    'The instance query parameter was given more than once. Give one id, name or role.',
+  );
 }

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { ParseError } from '../parser/parse-error.js';
 import type { SceneNode, TextResourceFile } from '../parser/scene-types.js';
 import { checkConnections, checkEditables } from './connection-checks.js';
@@ -52,6 +53,9 @@ export class SceneValidator {
   private async validateFile(resPath: string, chain: readonly string[]): Promise<FileResult> {
     const findings = new FindingList(resPath);
     if (resPath.toLowerCase().endsWith('.scn')) {
+      if (!(await this.exists(resPath, findings))) {
+        return { findings: findings.items, tree: null, legacy: false };
+      }
       findings.add(
         'BINARY_SCENE_NOT_CHECKED',
         'Binary .scn scenes are not read by the static validator',
@@ -70,6 +74,23 @@ export class SceneValidator {
     const nested: Finding[] = [];
     const tree = await this.checkFile(file, resPath, chain, findings, nested);
     return { findings: [...findings.items, ...nested], tree, legacy: file.legacy };
+  }
+
+  /** Checks that a file the validator does not parse is on disk, as `load` does for text files. */
+  private async exists(resPath: string, findings: FindingList): Promise<boolean> {
+    try {
+      await stat(resPathToDisk(this.run.projectDir, resPath));
+      return true;
+    } catch (error) {
+      if (error instanceof ResourcePathError) {
+        findings.add('INVALID_SCENE_PATH', error.message);
+        return false;
+      }
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ENOENT' ? 'file not found' : `cannot be read (${code})`;
+      findings.add('SCENE_NOT_FOUND', `${resPath}: ${reason}`);
+      return false;
+    }
   }
 
   private async load(resPath: string, findings: FindingList): Promise<ParseOutcome | undefined> {
