@@ -106,7 +106,9 @@ describe('webhook outbox across a daemon kill', () => {
     projectDir = createTempProject({
       'godot-bridge.json': JSON.stringify({
         logLevel: 'debug',
-        webhooks: { retryDelaysMs: [1500, 1500], timeoutMs: 20_000 },
+        // A retry keeps its due time across a restart; 3 s leaves room for the kill
+        // to land before the second try on a loaded machine.
+        webhooks: { retryDelaysMs: [3000, 3000], timeoutMs: 20_000 },
       }),
     });
     stateDir = mkdtempSync(path.join(os.tmpdir(), 'godot-bridge-state-'));
@@ -149,7 +151,8 @@ describe('webhook outbox across a daemon kill', () => {
     const all = await receiver.waitForCount(6, 20_000);
     const retried = all.slice(3);
     expect(retried.map((r) => r.headers['webhook-id']).sort()).toEqual(deliveryIds);
-    expect(retried.every((r) => r.headers['x-webhook-attempt'] === '2')).toBe(true);
+    // Attempt 2 unless a loaded machine let the second try happen before the kill.
+    expect(retried.every((r) => Number(r.headers['x-webhook-attempt']) >= 2)).toBe(true);
     expect(retried.every((r) => r.receivedAt >= restartedAt)).toBe(true);
 
     const history = await call(running.url, 'GET', `/webhooks/${id}/deliveries`, token);
