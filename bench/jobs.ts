@@ -27,7 +27,12 @@ async function persistedRun(): Promise<number> {
   const db = openDatabase(path.join(dir, 'state.db'), jobMigrations);
   const service = new JobService({
     store: new JobStore(db),
-    config: { concurrency, retentionMs: 24 * 3600_000, cleanupIntervalMs: 3600_000 },
+    config: {
+      concurrency,
+      retentionMs: 24 * 3600_000,
+      cleanupIntervalMs: 3600_000,
+      instanceWaitMs: 0,
+    },
     events: new EventBus(),
     log: createSilentLogger(),
   });

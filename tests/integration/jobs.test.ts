@@ -35,6 +35,8 @@ describe('jobs API', () => {
     daemon = await TestDaemon.start({
       files: { 'project.godot': projectWithMainScene },
       ...options,
+      // Jobs fail at once without Godot here; the wait has its own tests.
+      config: { ...options.config, jobs: { instanceWaitMs: 0, ...options.config?.jobs } },
     });
     events = [];
     daemon.daemon.context.events.subscribe((event) => events.push(event));
@@ -396,6 +398,27 @@ describe('jobs API', () => {
       expect(job.progress).toBe(1 / 3);
       expect(job.completed_at).not.toBeNull();
       expect(preloadsOf(peer)).toEqual([mainScene, otherScene]);
+    });
+
+    test('job waits for an instance that connects later', async () => {
+      await daemon.stop();
+      await start({ config: { jobs: { instanceWaitMs: 5000 } } });
+      const res = await submit('scene_preload', { scene_paths: [mainScene] });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const waiting = await daemon.request('GET', `/jobs/${res.body.job.id}`);
+      expect(waiting.body.job.status).toBe('running');
+      await daemon.connectPeer();
+      const done = await waitForStatus(res.body.job.id, 'completed');
+      expect(done.body.job.result.scenes).toHaveLength(1);
+    });
+
+    test('wait for an instance ends with NO_INSTANCE', async () => {
+      await daemon.stop();
+      await start({ config: { jobs: { instanceWaitMs: 300 } } });
+      const res = await submit('scene_preload', { scene_paths: [mainScene] });
+      const failed = await waitForStatus(res.body.job.id, 'failed');
+      expect(failed.body.job.error.code).toBe('NO_INSTANCE');
+      expect(failed.body.job.error.message).toContain('waited 300 ms');
     });
 
     test('job without an instance fails with NO_INSTANCE', async () => {

@@ -50,13 +50,24 @@ export class ProtocolPeer {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
+    // Requests can follow the hello reply in the same read, before the peer
+    // below exists, so every message after the reply is kept until then.
+    const early: string[] = [];
+    let replied = false;
+    const keep = (data: WebSocket.RawData) => {
+      if (replied) early.push(data.toString());
+      replied = true;
+    };
+    socket.on('message', keep);
     const reply = await ProtocolPeer.sendHello(socket, hello);
+    socket.off('message', keep);
     if ('error' in reply) {
       socket.close();
       throw new Error(`hello rejected: ${JSON.stringify(reply.error)}`);
     }
     const peer = new ProtocolPeer(socket, hello);
     peer.instanceId = (reply.result as { instance_id: string }).instance_id;
+    for (const text of early) void peer.onMessage(text);
     return peer;
   }
 
@@ -145,7 +156,7 @@ export class ProtocolPeer {
     }));
   }
 
-  private async onMessage(text: string): Promise<void> {
+  async onMessage(text: string): Promise<void> {
     const message = JSON.parse(text) as {
       id?: string;
       method?: string;

@@ -40,6 +40,8 @@ export interface BridgeConfig {
     concurrency: number;
     retentionMs: number;
     cleanupIntervalMs: number;
+    /** How long a job that needs Godot waits for an instance to connect. */
+    instanceWaitMs: number;
   };
   webhooks: {
     /** Deliveries sent at once. */
@@ -95,7 +97,12 @@ export function defaultConfig(projectDir: string): BridgeConfig {
       loadTimeoutMs: 60_000,
     },
     batch: { maxOperations: 50, rateLimit: 10, rateLimitWindowMs: 60_000 },
-    jobs: { concurrency: 3, retentionMs: 24 * 3600_000, cleanupIntervalMs: 3600_000 },
+    jobs: {
+      concurrency: 3,
+      retentionMs: 24 * 3600_000,
+      cleanupIntervalMs: 3600_000,
+      instanceWaitMs: 30_000,
+    },
     webhooks: {
       concurrency: 5,
       timeoutMs: 10_000,

@@ -37,6 +37,7 @@ export const configSchema = section({
     concurrency: positiveInteger,
     retentionMs: duration,
     cleanupIntervalMs: positiveInteger,
+    instanceWaitMs: duration,
   }),
   webhooks: section({
     concurrency: positiveInteger,

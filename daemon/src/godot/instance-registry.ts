@@ -52,6 +52,52 @@ export class InstanceRegistry extends EventEmitter {
   }
 
   /**
+   * Resolves the target instance, waiting up to `timeoutMs` for one to
+   * connect when none matches yet (after a daemon restart the addon takes a
+   * few seconds to reconnect). An ambiguous choice fails at once, and when the
+   * wait ends without a match, the last error is raised with the wait named.
+   */
+  async waitForInstance(
+    selector: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<GodotInstance> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      signal?.throwIfAborted();
+      try {
+        return this.resolve(selector);
+      } catch (error) {
+        const waitable =
+          error instanceof BridgeError &&
+          (error.code === 'NO_INSTANCE' || error.code === 'INSTANCE_NOT_FOUND');
+        const remaining = deadline - Date.now();
+        if (!waitable || remaining <= 0) {
+          if (!waitable || timeoutMs === 0) throw error;
+          throw new BridgeError(error.code, `${error.message} (waited ${timeoutMs} ms)`, {
+            details: error.details,
+          });
+        }
+        await this.nextConnection(remaining, signal);
+      }
+    }
+  }
+
+  private nextConnection(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('connected', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('connected', done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /**
    * Picks the target instance. `selector` is an id, a name from the Project
    * Settings, or a role when exactly one instance has it.
    */

@@ -38,7 +38,13 @@ export function createJobService(deps: JobServiceDependencies): JobService {
     schemas: deps.schemas,
     now: deps.now,
   });
-  const sceneDeps = { scenes: deps.scenes, registry: deps.registry, allowList: deps.allowList };
+  const instanceWaitMs = deps.config.jobs.instanceWaitMs;
+  const sceneDeps = {
+    scenes: deps.scenes,
+    registry: deps.registry,
+    allowList: deps.allowList,
+    instanceWaitMs,
+  };
   service.register(scenePreloadJob(sceneDeps));
   service.register(
     cacheWarmingJob({
@@ -52,6 +58,8 @@ export function createJobService(deps: JobServiceDependencies): JobService {
       batch: deps.batch,
       schemas: deps.schemas,
       maxOperations: deps.config.batch.maxOperations,
+      registry: deps.registry,
+      instanceWaitMs,
     }),
   );
   return service;

@@ -9,7 +9,12 @@ import { openDatabase, type Database } from '../../../daemon/src/store/database.
 import { jobMigrations, JobStore, type JobStatus } from '../../../daemon/src/store/job-store.js';
 import { waitFor } from '../../support/test-daemon.js';
 
-const jobsConfig = { concurrency: 2, retentionMs: 60_000, cleanupIntervalMs: 3600_000 };
+const jobsConfig = {
+  concurrency: 2,
+  retentionMs: 60_000,
+  cleanupIntervalMs: 3600_000,
+  instanceWaitMs: 0,
+};
 
 describe('JobService', () => {
   let dir: string;

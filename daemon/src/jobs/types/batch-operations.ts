@@ -1,3 +1,4 @@
+import type { InstanceRegistry } from '../../godot/instance-registry.js';
 import { parseBatchRequest } from '../../batch/batch-request.js';
 import type { BatchService } from '../../batch/batch-service.js';
 import type { BatchMode } from '../../batch/batch-types.js';
@@ -16,6 +17,9 @@ export interface BatchOperationsDependencies {
   schemas: SchemaRegistry;
   /** The batch.maxOperations setting. */
   maxOperations: number;
+  registry: InstanceRegistry;
+  /** How long a job waits for a Godot instance to connect (the jobs.instanceWaitMs setting). */
+  instanceWaitMs: number;
 }
 
 /**
@@ -37,6 +41,19 @@ export function batchOperationsJob(
       parseBatchRequest(deps.schemas, withoutInstance(parameters), deps.maxOperations);
     },
     async run(parameters, context) {
+      // Wait for Godot to connect, so a batch queued before a daemon restart does
+      // not fail while the addon is still reconnecting. Validation alone can run
+      // statically, so it does not wait. When the wait ends without an instance,
+      // the batch reports NO_INSTANCE per operation as POST /batch does.
+      const operations = Array.isArray(parameters.operations) ? parameters.operations : [];
+      const needsGodot = operations.some(
+        (operation) => (operation as { action?: unknown }).action !== 'validate',
+      );
+      if (needsGodot) {
+        await deps.registry
+          .waitForInstance(parameters.instance, deps.instanceWaitMs, context.signal)
+          .catch(() => undefined);
+      }
       return deps.batch.run(withoutInstance(parameters), {
         instanceSelector: parameters.instance,
         signal: context.signal,

@@ -21,6 +21,8 @@ export interface ScenePreloadDependencies {
   scenes: SceneService;
   registry: InstanceRegistry;
   allowList: SceneAllowList;
+  /** How long a job waits for a Godot instance to connect (the jobs.instanceWaitMs setting). */
+  instanceWaitMs: number;
 }
 
 /**
@@ -40,7 +42,11 @@ export function scenePreloadJob(
       );
     },
     async run(parameters, context) {
-      const instance = deps.registry.resolve(parameters.instance);
+      const instance = await deps.registry.waitForInstance(
+        parameters.instance,
+        deps.instanceWaitMs,
+        context.signal,
+      );
       const total = parameters.scene_paths.length;
       const scenes: PreloadedScene[] = [];
       await runExclusive(instance, context.signal, async () => {
