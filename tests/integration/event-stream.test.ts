@@ -37,7 +37,8 @@ describe('event stream', () => {
     expect(payload.event).toBe('scene.loaded');
     expect(payload.data.scene_path).toBe('res://scenes/main.tscn');
     expect(payload.data.instance).toBe(peer.instanceId);
-    expect(typeof payload.timestamp).toBe('number');
+    expect(Date.parse(payload.timestamp)).not.toBeNaN();
+    expect(payload.timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(JSON.parse(second!.data).data.scene_path).toBe('res://scenes/other.tscn');
   });
 
@@ -48,6 +49,20 @@ describe('event stream', () => {
     await waitFor(() => client.messages.length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(client.messages.map((m) => m.event)).toEqual(['scene.failed']);
+  });
+
+  test('trailing comma in the filter is ignored', async () => {
+    const client = await open('/events?events=ping,');
+    expect(client.status).toBe(200);
+    daemon.daemon.context.events.publish('ping', {});
+    await waitFor(() => client.messages.length === 1);
+    expect(client.messages[0]!.event).toBe('ping');
+  });
+
+  test('filter of only commas gets 400', async () => {
+    const res = await daemon.request('GET', '/events?events=,');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('names no event');
   });
 
   test('unknown event name in the filter gets 400', async () => {

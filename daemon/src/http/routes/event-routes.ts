@@ -33,7 +33,9 @@ export function eventRoutes(context: AppContext): Router {
         res.destroy();
         return;
       }
-      const payload = { event: event.event, timestamp: event.timestamp, data: event.data };
+      // The same fields and forms as a webhook payload, whose timestamp is ISO 8601.
+      const timestamp = new Date(event.timestamp * 1000).toISOString();
+      const payload = { event: event.event, timestamp, data: event.data };
       session.push(payload, event.event, String(event.id));
     };
 
@@ -72,7 +74,17 @@ function parseFilter(req: Request): Set<EventName> | undefined {
       'events must be one comma-separated list, such as ?events=scene.loaded,job.completed.',
     );
   }
-  const names = value.split(',').map((name) => name.trim());
+  // A trailing or doubled comma leaves an empty entry, which names nothing.
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) {
+    throw new BridgeError(
+      'VALIDATION_FAILED',
+      `?events=${value} names no event. Leave it out to receive every event, or list names such as scene.loaded,job.completed.`,
+    );
+  }
   const unknown = names.filter((name) => !(eventNames as readonly string[]).includes(name));
   if (unknown.length > 0) {
     throw new BridgeError(
