@@ -3,6 +3,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import picomatch from 'picomatch';
 
+import { BridgeError } from '../errors/catalogue.js';
+import { checkScenePath } from '../scenes/scene-path.js';
 import { listScenes } from '../scenes/static/project-files.js';
 
 /** Error in the command line: a missing project or a path that names no scene. */
@@ -60,12 +62,22 @@ async function targetsOf(
       throw new UsageError(`Pattern '${arg}' matched no scene in ${projectDir}`);
     return matches;
   }
-  if (pattern !== undefined) return [arg];
+  if (pattern !== undefined) return [checkedResPath(arg)];
 
   const absolute = resolve(cwd, arg);
   const inside = relative(projectDir, absolute);
   if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
     throw new UsageError(`'${arg}' is not a file inside the project ${projectDir}`);
   }
-  return [`res://${inside.split(sep).join('/')}`];
+  return [checkedResPath(`res://${inside.split(sep).join('/')}`)];
+}
+
+/** Applies the rules of the HTTP API to a res:// path: clean, and a .tscn or .scn file. */
+function checkedResPath(resPath: string): string {
+  try {
+    return checkScenePath(resPath);
+  } catch (error) {
+    if (error instanceof BridgeError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -117,6 +117,18 @@ describe('validate command', () => {
     expect(result.stderr).toMatch(/Pattern 'nothing\/\*.tscn' matched no scene/);
   });
 
+  test('path escaping with dots is a usage error', async () => {
+    const result = await runCli(['res://levels/../project.godot'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('contains ".."');
+  });
+
+  test('non-scene file is a usage error', async () => {
+    const result = await runCli(['project.godot'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('does not end in .tscn or .scn');
+  });
+
   test('unknown format is rejected', async () => {
     await expect(runCli(['--format', 'xml'], dir)).rejects.toThrow(
       /Allowed choices are text, json, junit/,
