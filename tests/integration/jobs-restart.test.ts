@@ -1,51 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packageRoot } from '../../daemon/src/version.js';
+import { DaemonProcess } from '../support/daemon-process.js';
 import { NO_REPLY, ProtocolPeer } from '../support/protocol-peer.js';
 import { createTempProject, waitFor } from '../support/test-daemon.js';
 
+/** A crash-test daemon with the field names this file uses. */
 interface RunningDaemon {
-  child: ChildProcess;
+  process: DaemonProcess;
   httpUrl: string;
   output: string[];
 }
 
-/**
- * Starts `godot-bridge start` from the TypeScript sources in a child process
- * and resolves once its discovery file names the new process.
- */
 async function startDaemon(projectDir: string, stateDir: string): Promise<RunningDaemon> {
-  const cli = path.join(packageRoot, 'daemon', 'src', 'cli', 'main.ts');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cli, 'start', '--project', projectDir, '--port', '0', '--no-pretty'],
-    {
-      cwd: packageRoot,
-      env: { ...process.env, GODOT_BRIDGE_STATE_DIR: stateDir, GODOT_BRIDGE_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const discovery = path.join(stateDir, 'daemon.json');
-  try {
-    await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`daemon exited: ${output.join('')}`);
-      if (!existsSync(discovery)) return false;
-      const content = JSON.parse(readFileSync(discovery, 'utf8')) as { pid: number };
-      return content.pid === child.pid;
-    }, 30_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  const { http_url: httpUrl } = JSON.parse(readFileSync(discovery, 'utf8')) as {
-    http_url: string;
-  };
-  return { child, httpUrl, output };
+  const daemon = await DaemonProcess.spawn(projectDir, stateDir);
+  return { process: daemon, httpUrl: daemon.url, output: daemon.output };
 }
 
 function isFinished(status: string): boolean {
@@ -53,10 +22,7 @@ function isFinished(status: string): boolean {
 }
 
 async function killHard(daemon: RunningDaemon): Promise<void> {
-  if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => daemon.child.once('exit', resolve));
-  daemon.child.kill('SIGKILL');
-  await exited;
+  await daemon.process.kill();
 }
 
 describe('jobs across a daemon crash', () => {

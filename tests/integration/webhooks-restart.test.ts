@@ -1,66 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createTempProject, waitFor } from '../support/test-daemon.js';
+import { DaemonProcess } from '../support/daemon-process.js';
+import { createTempProject } from '../support/test-daemon.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-
-/** A daemon started by the CLI in its own process group, so SIGKILL reaches npx, tsx and node. */
-class DaemonProcess {
-  private constructor(
-    readonly child: ChildProcess,
-    readonly url: string,
-    readonly pid: number,
-    readonly output: string[],
-  ) {}
-
-  static async spawn(projectDir: string, stateDir: string): Promise<DaemonProcess> {
-    const discovery = path.join(stateDir, 'daemon.json');
-    rmSync(discovery, { force: true });
-    const output: string[] = [];
-    const child = spawn(
-      'npx',
-      ['tsx', 'daemon/src/cli/main.ts', 'start', '--project', projectDir, '--port', '0'],
-      {
-        cwd: process.cwd(),
-        env: { ...process.env, GODOT_BRIDGE_STATE_DIR: stateDir },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout!.on('data', (chunk: Buffer) => output.push(String(chunk)));
-    child.stderr!.on('data', (chunk: Buffer) => output.push(String(chunk)));
-    try {
-      await waitFor(() => existsSync(discovery), 30_000);
-    } catch (error) {
-      throw new Error(`daemon did not start: ${output.join('')}`, { cause: error });
-    }
-    const content = JSON.parse(readFileSync(discovery, 'utf8')) as {
-      http_url: string;
-      pid: number;
-    };
-    return new DaemonProcess(child, content.http_url, content.pid, output);
-  }
-
-  /** Kills the whole process group at once, like a crash: no shutdown code runs. */
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    process.kill(-this.child.pid!, 'SIGKILL');
-    await exited;
-    await waitFor(() => !isAlive(this.pid), 5000);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function call(
   base: string,
