@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { BridgeError } from '../../errors/catalogue.js';
 import type { AppContext } from '../context.js';
 import { jsonBody } from '../middleware/body.js';
+import { instanceParam } from '../query.js';
 
 /**
  * POST /batch. Mount it before the app's shared body parser: the rate limit
@@ -14,13 +14,7 @@ export function batchRoutes(context: AppContext): Router {
   const limit = context.batchRateLimit;
 
   router.post('/batch', limit, jsonBody(config.bodyLimitBytes), async (req, res) => {
-    const instanceSelector = req.query.instance;
-    if (instanceSelector !== undefined && typeof instanceSelector !== 'string') {
-      throw new BridgeError(
-        'VALIDATION_FAILED',
-        'The instance query parameter was given more than once. Give one id, name or role.',
-      );
-    }
+    const instanceSelector = instanceParam(req);
     const response = await context.batch.run(req.body, { instanceSelector });
     res.json(response);
   });

@@ -5,7 +5,7 @@ import { describeJob } from '../../jobs/job-view.js';
 import { jobStatuses, type JobListFilter, type JobStatus } from '../../store/job-store.js';
 import type { AppContext } from '../context.js';
 import { validateBody } from '../middleware/body.js';
-import { instanceParam } from './scene-routes.js';
+import { badQuery, instanceParam, integerQuery, queryString } from '../query.js';
 
 /** Largest page GET /jobs returns. */
 const maxListLimit = 100;
@@ -104,8 +104,8 @@ function withInstance(parameters: Record<string, unknown>, req: Request): Record
 
 function readListFilter(req: Request, jobs: JobService): JobListFilter {
   const filter: JobListFilter = {
-    limit: readInteger(req, 'limit', defaultListLimit, 1, maxListLimit),
-    offset: readInteger(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+    limit: integerQuery(req, 'limit', defaultListLimit, 1, maxListLimit),
+    offset: integerQuery(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
   };
   const status = queryString(req, 'status');
   if (status !== undefined) {
@@ -120,35 +120,4 @@ function readListFilter(req: Request, jobs: JobService): JobListFilter {
     filter.type = type;
   }
   return filter;
-}
-
-function readInteger(
-  req: Request,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = queryString(req, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw badQuery(name, raw, `an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badQuery(name, String(value), 'given once');
-  return value;
-}
-
-function badQuery(name: string, value: string, expected: string): BridgeError {
-  return new BridgeError(
-    'VALIDATION_FAILED',
-    `Query parameter ${name}=${JSON.stringify(value)} is invalid; it must be ${expected}.`,
-    { details: { field: name } },
-  );
 }

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import { BridgeError } from '../../errors/catalogue.js';
 import type { GodotInstance } from '../../godot/instance.js';
 import { checkAllowedScenePath } from '../../scenes/scene-path.js';
 import type { ValidationMode } from '../../scenes/scene-service.js';
 import type { AppContext } from '../context.js';
 import { validateBody } from '../middleware/body.js';
+import { instanceParam } from '../query.js';
 
 /** GET /scene and the scene commands under POST /scene/... */
 export function sceneRoutes(context: AppContext): Router {
@@ -47,14 +47,4 @@ export function sceneRoutes(context: AppContext): Router {
   });
 
   return router;
-}
-
-/** Returns the `?instance=` selector if the caller gave one, and rejects one given twice. */
-export function instanceParam(req: Request): string | undefined {
-  const value = req.query.instance;
-  if (value === undefined || typeof value === 'string') return value;
-  throw new BridgeError(
-    'VALIDATION_FAILED',
-    'The instance query parameter was given more than once. Give one id, name or role.',
-  );
 }
