@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { BridgeError } from '../../errors/catalogue.js';
 import { daemonVersion } from '../../version.js';
 import type { AppContext } from '../context.js';
+import { integerQuery } from '../query.js';
 
 /** Entries of each list that GET /overview returns when no `limit` is given. */
 export const defaultOverviewLimit = 5;
@@ -27,7 +27,11 @@ export function overviewRoutes(context: AppContext): Router {
   const router = Router();
 
   router.get('/overview', (req, res) => {
-    const limit = parseLimit(req.query.limit);
+    // An empty ?limit= takes the default, as an absent one does.
+    const limit =
+      req.query.limit === ''
+        ? defaultOverviewLimit
+        : integerQuery(req, 'limit', defaultOverviewLimit, 1, maxOverviewLimit);
     const sources = context.overviewSources ?? {};
     const warnings: string[] = [];
     const read = (name: string, list: () => unknown[] | undefined) =>
@@ -47,18 +51,6 @@ export function overviewRoutes(context: AppContext): Router {
   });
 
   return router;
-}
-
-function parseLimit(value: unknown): number {
-  if (value === undefined || value === '') return defaultOverviewLimit;
-  const limit = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= maxOverviewLimit)) {
-    throw new BridgeError(
-      'VALIDATION_FAILED',
-      `limit "${String(value)}" is invalid; pass a whole number from 1 to ${maxOverviewLimit}.`,
-    );
-  }
-  return limit;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import { BridgeError } from '../../errors/catalogue.js';
 import type { DeliveryDetails, WebhookService } from '../../webhooks/webhook-service.js';
 import type { WebhookRecord } from '../../webhooks/webhook-store.js';
 import type { AppContext } from '../context.js';
 import { validateBody } from '../middleware/body.js';
 import { checkIfMatch } from '../middleware/conditional.js';
+import { integerQuery } from '../query.js';
 
 /** What every response after the creation shows in place of the secret. */
 export const hiddenSecret = '***';
@@ -157,19 +157,4 @@ function iso(time: number | null): string | null {
 
 function param(req: Request, name: string): string {
   return String(req.params[name]);
-}
-
-function integerQuery(req: Request, name: string, fallback: number, min: number, max: number) {
-  const value = req.query[name];
-  if (value === undefined) return fallback;
-  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new BridgeError(
-      'VALIDATION_FAILED',
-      `Invalid query parameter ${name}=${JSON.stringify(value)}: send an integer from ${min} ` +
-        `to ${max}.`,
-      { details: { parameter: name, value } },
-    );
-  }
-  return number;
 }
