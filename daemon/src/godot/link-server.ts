@@ -7,6 +7,7 @@ import { describeSchemaErrors, type SchemaRegistry } from '../schemas/registry.j
 import { tokensMatch } from '../security/token.js';
 import { daemonVersion, protocolVersion } from '../version.js';
 import { GodotInstance, type InstanceInfo } from './instance.js';
+import { isRecord } from './is-record.js';
 import type { InstanceRegistry } from './instance-registry.js';
 
 /** Path of the addon's WebSocket on the daemon's HTTP port. */
@@ -315,8 +316,4 @@ function parseJson(data: RawData): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

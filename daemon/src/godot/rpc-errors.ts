@@ -1,4 +1,5 @@
 import { BridgeError, type ErrorCode } from '../errors/catalogue.js';
+import { isRecord } from './is-record.js';
 
 /** JSON-RPC error codes the addon returns, as docs/protocol.md lists them. */
 export const addonErrorCodes: Record<number, ErrorCode> = {
@@ -19,10 +20,6 @@ export function bridgeErrorFromRpc(method: string, error: RpcErrorObject): Bridg
   const code = addonErrorCodes[error.code] ?? 'GODOT_ERROR';
   const prefix = code === 'GODOT_ERROR' ? `Godot failed ${method} (code ${error.code}): ` : '';
   return new BridgeError(code, `${prefix}${error.message}`, {
-    details: { rpc_code: error.code, method, ...(isObject(error.data) ? error.data : {}) },
+    details: { rpc_code: error.code, method, ...(isRecord(error.data) ? error.data : {}) },
   });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
