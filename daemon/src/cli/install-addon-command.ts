@@ -29,7 +29,7 @@ export function addInstallAddonCommand(program: Command): void {
     });
 }
 
-/** The lines install-addon prints: each change, or that nothing changed. */
+/** Formats the lines install-addon prints: each change, or that nothing changed. */
 export function formatInstallReport(projectDir: string, report: InstallReport): string {
   const addonDir = path.relative(projectDir, report.addonDir) || '.';
   if (installChangedNothing(report)) {

@@ -86,7 +86,7 @@ export class BridgeError extends Error {
     this.headers = options.headers;
   }
 
-  /** The shared error body: `{"success": false, "error": {...}}`. */
+  /** Builds the shared error body: `{"success": false, "error": {...}}`. */
   toBody(): { success: false; error: { code: ErrorCode; message: string; details?: unknown } } {
     const error: { code: ErrorCode; message: string; details?: unknown } = {
       code: this.code,

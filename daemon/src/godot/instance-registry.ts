@@ -29,13 +29,13 @@ export class InstanceRegistry extends EventEmitter {
     return id;
   }
 
-  /** The id an instance gets when no other connected instance has its identity. */
+  /** Returns the id an instance gets when no other connected instance has its identity. */
   baseId(info: InstanceInfo): string {
     const identity = [info.role, info.projectName, info.name, info.platform].join('\u0000');
     return `${info.role}-${createHash('sha256').update(identity).digest('hex').slice(0, 4)}`;
   }
 
-  /** The connected instance holding an id, if any. */
+  /** Returns the connected instance with this id, if any. */
   get(id: string): GodotInstance | undefined {
     return this.instances.get(id);
   }

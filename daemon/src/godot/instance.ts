@@ -237,7 +237,7 @@ export class GodotInstance extends EventEmitter {
     this.markClosed(reason);
   }
 
-  /** The public description used by GET /instances. */
+  /** Describes the instance in the form GET /instances returns. */
   describe(): Record<string, unknown> {
     return {
       id: this.id,

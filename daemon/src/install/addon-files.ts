@@ -10,12 +10,12 @@ export const pluginCfgPath = `res://addons/${addonFolderName}/plugin.cfg`;
 export const autoloadName = 'GodotBridge';
 export const autoloadScriptPath = `res://addons/${addonFolderName}/bridge.gd`;
 
-/** The addon folder shipped in this package. */
+/** Returns the addon folder shipped in this package. */
 export function packagedAddonDir(): string {
   return path.join(packageRoot, 'godot-addon', 'addons', addonFolderName);
 }
 
-/** Where the addon lives inside a project. */
+/** Returns the addon's folder inside a project. */
 export function projectAddonDir(projectDir: string): string {
   return path.join(projectDir, 'addons', addonFolderName);
 }
@@ -32,7 +32,7 @@ export function listAddonFiles(root: string, prefix = ''): string[] {
   return found.sort();
 }
 
-/** The `version="..."` of a plugin.cfg, or undefined when absent or unreadable. */
+/** Reads the `version="..."` of a plugin.cfg, or returns undefined when absent or unreadable. */
 export function pluginVersion(addonDir: string): string | undefined {
   try {
     const text = readFileSync(path.join(addonDir, 'plugin.cfg'), 'utf8');
@@ -65,7 +65,7 @@ export function compareAddon(sourceDir: string, targetDir: string): AddonCompari
   return result;
 }
 
-/** Whether two paths are the same folder once links are followed. */
+/** Tells whether two paths are the same folder once links are followed. */
 export function sameFolder(a: string, b: string): boolean {
   try {
     return realpathSync(a) === realpathSync(b);

@@ -67,7 +67,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   return checks;
 }
 
-/** Whether any check failed. */
+/** Tells whether any check failed. */
 export function doctorFailed(checks: DoctorCheck[]): boolean {
   return checks.some((check) => check.status === 'fail');
 }

@@ -86,7 +86,7 @@ export function installAddon(options: InstallOptions): InstallReport {
   return report;
 }
 
-/** Whether an install changed nothing at all. */
+/** Tells whether an install changed nothing at all. */
 export function installChangedNothing(report: InstallReport): boolean {
   return (
     report.added.length === 0 && report.updated.length === 0 && report.projectChanges.length === 0

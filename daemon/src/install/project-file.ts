@@ -177,14 +177,17 @@ class Lines {
     return this.text.slice(this.start(line), this.start(line + 1)).replace(/\r?\n$/, '');
   }
 
-  /** Whether a line is empty or a `;` comment. */
+  /** Tells whether a line is empty or a `;` comment. */
   isBlank(line: number): boolean {
     const content = this.content(line).trim();
     return content === '' || content.startsWith(';');
   }
 }
 
-/** The last line of a property's value: up to the next property or section, less blank lines. */
+/**
+ * Finds the last line of a property's value: the line before the next property
+ * or section, less trailing blank and `;` comment lines.
+ */
 function lastLineOf(lines: Lines, config: ConfigFile, property: Property): number {
   const laterStarts = [
     ...config.leading.map((p) => p.line),

@@ -34,7 +34,7 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
   return pino(base);
 }
 
-/** A logger that drops everything, for tests that do not read logs. */
+/** Creates a logger that drops everything, for tests that do not read logs. */
 export function createSilentLogger(): Logger {
   return pino({ level: 'silent' });
 }

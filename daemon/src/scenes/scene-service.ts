@@ -181,14 +181,22 @@ export class SceneService {
     return result;
   }
 
-  /** Whether the validation of a mode needs a connected instance. */
+  /**
+   * Tells whether a validation mode needs a connected instance: `required` for
+   * a live pass, `optional` without a mode (the live pass runs when one is
+   * connected), `none` for static only.
+   */
   needsInstance(mode: ValidationMode | undefined): 'required' | 'optional' | 'none' {
     if (mode === 'live' || mode === 'both') return 'required';
     if (mode === 'static') return 'none';
     return 'optional';
   }
 
-  /** The instance a mode-less validation uses: the target when one is resolvable. */
+  /**
+   * Picks the instance a validation without a mode uses: none when no instance
+   * is connected, otherwise the target of `selector`, which raises as
+   * `registry.resolve` does.
+   */
   optionalInstance(selector: string | undefined): GodotInstance | undefined {
     if (this.registry.size === 0) return undefined;
     return this.registry.resolve(selector);

@@ -27,7 +27,7 @@ export class HostCheck {
     this.anyAddress = options.bindHost === '0.0.0.0' || options.bindHost === '::';
   }
 
-  /** Whether a Host header value names this daemon. */
+  /** Tells whether a Host header value names this daemon. */
   hostAllowed(host: string | undefined): boolean {
     if (!host) return false;
     const value = host.toLowerCase();
@@ -37,7 +37,7 @@ export class HostCheck {
     return this.anyAddress && isIpLiteralHost(value);
   }
 
-  /** Whether an Origin header value belongs to this daemon (absent means not a browser). */
+  /** Tells whether an Origin header value belongs to this daemon (absent means not a browser). */
   originAllowed(origin: string | undefined): boolean {
     if (origin === undefined) return true;
     const value = origin.toLowerCase();

@@ -35,7 +35,7 @@ export function secretProblem(secret: string): string | undefined {
 }
 
 /**
- * The `X-Webhook-Signature` value: `sha256=` and the hex HMAC-SHA256 of the
+ * Computes the `X-Webhook-Signature` value: `sha256=` and the hex HMAC-SHA256 of the
  * body, keyed with the UTF-8 bytes of the whole secret string (`whsec_...`
  * included), the way GitHub-style receivers compute it.
  */
@@ -44,7 +44,7 @@ export function bodySignature(secret: string, body: string): string {
 }
 
 /**
- * One Standard Webhooks signature, `v1,` and the base64 HMAC-SHA256 of
+ * Computes one Standard Webhooks signature, `v1,` and the base64 HMAC-SHA256 of
  * `id.timestamp.body`, keyed with the base64-decoded part of the secret.
  * Signing goes through the `standardwebhooks` reference library.
  */
@@ -68,7 +68,7 @@ export interface SigningInput {
 }
 
 /**
- * The signature headers of one attempt. During a rotation's grace period
+ * Builds the signature headers of one attempt. During a rotation's grace period
  * `webhook-signature` carries a signature per secret, the new one first,
  * separated by a space as the Standard Webhooks header allows.
  */

@@ -276,7 +276,7 @@ export class WebhookService {
     };
   }
 
-  /** The newest deliveries across every webhook, with their attempts. */
+  /** Lists the newest deliveries across every webhook, with their attempts. */
   recentDeliveries(limit: number): DeliveryDetails[] {
     const deliveries = this.store.recentDeliveries(limit);
     const attempts = this.store.attemptsOf(deliveries.map((delivery) => delivery.id));

@@ -232,7 +232,7 @@ export class WebhookStore {
     return { total, deliveries: rows.map(toDelivery) };
   }
 
-  /** The newest deliveries across every webhook. */
+  /** Lists the newest deliveries across every webhook. */
   recentDeliveries(limit: number): DeliveryRecord[] {
     const rows = this.statement('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?').all(
       limit,

@@ -66,7 +66,7 @@ export function checkSecret(secret: string): string {
   return secret;
 }
 
-/** Whether a webhook with this event filter receives the event. */
+/** Tells whether a webhook with this event filter receives the event. */
 export function subscribes(events: readonly string[], event: string): boolean {
   return events.includes(allEvents) || events.includes(event);
 }

@@ -102,7 +102,7 @@ export function webhookRoutes(context: AppContext): Router {
   return router;
 }
 
-/** The public form of a webhook; `secret` is shown only when given. */
+/** Builds the public form of a webhook, which shows `secret` only when it is given. */
 export function webhookView(webhook: WebhookRecord, secret?: string): Record<string, unknown> {
   const graceRunning =
     webhook.previousSecretExpiresAt !== null && webhook.previousSecretExpiresAt > Date.now();
@@ -121,7 +121,7 @@ export function webhookView(webhook: WebhookRecord, secret?: string): Record<str
   };
 }
 
-/** The public form of a delivery, with the payload it sends and its attempts. */
+/** Builds the public form of a delivery, with the payload it sends and its attempts. */
 export function deliveryView(delivery: DeliveryDetails): Record<string, unknown> {
   return {
     id: delivery.id,

@@ -22,12 +22,15 @@ export class NodeTree {
     this.instances.set(path, tree);
   }
 
-  /** Whether this scene declares a node at `path` itself. */
+  /** Tells whether this scene declares a node at `path` itself. */
   declares(path: string): boolean {
     return this.declared.has(path);
   }
 
-  /** Whether `path` (root-relative, already normalized) names a node of this scene or of a scene it instances. */
+  /**
+   * Tells whether `path` (root-relative, already normalized) names a node of
+   * this scene or of a scene it instances.
+   */
   has(path: string): boolean {
     if (this.declared.has(path)) return true;
     const segments = path.split('/');

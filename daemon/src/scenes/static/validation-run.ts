@@ -27,7 +27,7 @@ export class ValidationRun {
     this.projectDir = resolve(projectDir);
   }
 
-  /** Whether a `res://` path names an existing file inside the project. */
+  /** Tells whether a `res://` path names an existing file inside the project. */
   fileExists(resPath: string): Promise<boolean> {
     let known = this.existence.get(resPath);
     if (!known) {
