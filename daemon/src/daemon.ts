@@ -97,7 +97,7 @@ export class Daemon {
       token,
       helloTimeoutMs: config.relay.helloTimeoutMs,
       pingIntervalMs: config.relay.pingIntervalMs,
-      // A relayed reply may carry a scene's whole info; twice the body limit leaves room.
+      // A relayed reply may carry a scene's whole info, so twice the body limit leaves room.
       maxPayloadBytes: config.bodyLimitBytes * 2,
       registry,
       schemas,

@@ -27,7 +27,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     error instanceof Error &&
     typeof (error as NodeJS.ErrnoException).syscall === 'string'
   ) {
-    // A file system error names the path and the reason; its stack adds nothing for the user.
+    // A file system error names the path and the reason, and its stack adds nothing for the user.
     process.stderr.write(`godot-bridge: ${error.message}\n`);
   } else {
     process.stderr.write(`godot-bridge: ${(error as Error).stack ?? String(error)}\n`);

@@ -100,7 +100,7 @@ export function enableEditorPlugin(text: string, pluginCfg: string): ProjectFile
 /**
  * Adds the autoload `name="*path"` to `[autoload]`, creating the section when
  * missing. An autoload of the same name that points elsewhere, or that is not
- * a singleton, is rewritten; an autoload of another name that loads the same
+ * a singleton, is rewritten. An autoload of another name that loads the same
  * script already counts as present.
  */
 export function addAutoload(text: string, name: string, scriptPath: string): ProjectFileEdit {

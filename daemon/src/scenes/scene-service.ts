@@ -161,7 +161,7 @@ export class SceneService {
     const runStatic = mode !== 'live';
     const runLive = mode === 'live' || mode === 'both' || (mode === undefined && options.instance);
     if (runLive && !options.instance) {
-      // Callers resolve the instance first; this keeps the 503/409 rules in one place.
+      // Callers resolve the instance first, which keeps the 503/409 rules in one place.
       throw new Error('validate: a live pass needs an instance');
     }
     const passes: CombinedValidation['passes'] = {};

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { packageRoot } from '../version.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+// ajv-formats is CommonJS, so under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** Folder holding the JSON Schemas of every HTTP body and every link message. */

@@ -32,8 +32,8 @@ export class HostCheck {
     if (!host) return false;
     const value = host.toLowerCase();
     if (this.hosts.has(value)) return true;
-    // Bound to every interface, the daemon is reached by any of its addresses;
-    // an IP literal cannot be a rebound DNS name, so those are accepted.
+    // Bound to every interface, the daemon is reached by any of its addresses.
+    // An IP literal cannot be a rebound DNS name, so those are accepted.
     return this.anyAddress && isIpLiteralHost(value);
   }
 

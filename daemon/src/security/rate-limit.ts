@@ -37,7 +37,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     try {
       state = await limiter.consume(key);
     } catch (rejection) {
-      // The memory store rejects with the window's state; anything else is a real failure.
+      // The memory store rejects with the window's state. Anything else is a real failure.
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       state = rejection;
       allowed = false;

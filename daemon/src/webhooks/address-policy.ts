@@ -1,8 +1,8 @@
 import ipaddr from 'ipaddr.js';
 
 /**
- * Cloud instance-metadata and host-agent addresses. Several sit inside ranges
- * that are blocked anyway (169.254.0.0/16); the others are in private or
+ * Cloud instance-metadata and host-agent addresses. Several are inside ranges
+ * that are blocked anyway (169.254.0.0/16). The others are in private or
  * public space and are listed so that allowPrivateNetworks cannot open them.
  */
 const metadataAddresses = new Map<string, string>([

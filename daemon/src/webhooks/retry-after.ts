@@ -14,7 +14,7 @@ export function parseRetryAfter(
   if (/^\d+$/.test(text)) {
     delayMs = Number(text) * 1000;
   } else {
-    // HTTP dates always name a month; Date.parse alone would also read "-5" as a year.
+    // HTTP dates always name a month, but Date.parse alone would also read "-5" as a year.
     const date = /[A-Za-z]{3}/.test(text) ? Date.parse(text) : NaN;
     if (Number.isNaN(date)) return undefined;
     delayMs = Math.max(0, date - now);

@@ -200,7 +200,7 @@ export class WebhookService {
 
   /** Stores one outbox row per active webhook that subscribes to the event. */
   enqueueEvent(event: BridgeEvent): DeliveryRecord[] {
-    // Most events match no webhook; those cost no transaction at all.
+    // Most events match no webhook, and those cost no transaction at all.
     const matching = this.store
       .activeWebhooks()
       .filter((webhook) => subscribes(webhook.events, event.event));

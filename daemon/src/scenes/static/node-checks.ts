@@ -8,8 +8,8 @@ export type InstanceTrees = Map<SceneNode, NodeTree | null>;
 /**
  * Checks the root and every node's parent and name, and returns the tree of
  * node paths the scene makes available. A parent must be declared earlier in
- * the file (or come from an instanced or inherited scene); otherwise the
- * engine only warns and re-attaches the node to the root.
+ * the file or come from an instanced or inherited scene. Otherwise the engine
+ * only warns and re-attaches the node to the root.
  */
 export function checkNodes(
   file: TextResourceFile,
