@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { SceneCache } from '../scenes/static/scene-cache.js';
 import { type SceneValidationResult, validateScenes } from '../scenes/static/validate-scene.js';
 import { formatJson, formatJunit, formatText, summarize } from './validate-report.js';
-import { resolveProjectDir, resolveTargets, UsageError } from './validate-targets.js';
+import { resolveProjectDirFromCwd, resolveTargets, UsageError } from './validate-targets.js';
 
 type ReportFormat = 'text' | 'json' | 'junit';
 
@@ -49,7 +49,7 @@ async function runValidate(paths: string[], flags: ValidateFlags, io: CommandIo)
   let projectDir: string;
   let scenes: string[];
   try {
-    projectDir = await resolveProjectDir(flags.project, io.cwd());
+    projectDir = await resolveProjectDirFromCwd(flags.project, io.cwd());
     scenes = await resolveTargets(projectDir, paths, io.cwd());
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -16,7 +16,10 @@ export class UsageError extends Error {
  * Picks the project folder: `--project` when given, else the current
  * directory when it holds project.godot.
  */
-export async function resolveProjectDir(option: string | undefined, cwd: string): Promise<string> {
+export async function resolveProjectDirFromCwd(
+  option: string | undefined,
+  cwd: string,
+): Promise<string> {
   const dir = resolve(cwd, option ?? '.');
   try {
     await access(join(dir, 'project.godot'));
