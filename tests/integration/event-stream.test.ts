@@ -71,34 +71,64 @@ describe('event stream', () => {
     expect(res.body.error.message).toContain('"scene.exploded"');
   });
 
+  /** Id of the event published `n`-th (from 1) since the daemon started. */
+  function nth(n: number): string {
+    return String(daemon.daemon.context.eventHistory.firstId + n - 1);
+  }
+
   test('Last-Event-ID resumes after the given id', async () => {
     const bus = daemon.daemon.context.events;
     for (let i = 1; i <= 3; i++) bus.publish('ping', { n: i });
-    const client = await open('/events', { 'last-event-id': '1' });
+    const client = await open('/events', { 'last-event-id': nth(1) });
     await waitFor(() => client.messages.length === 2);
-    expect(client.messages.map((m) => m.id)).toEqual(['2', '3']);
+    expect(client.messages.map((m) => m.id)).toEqual([nth(2), nth(3)]);
     expect(client.messages.map((m) => JSON.parse(m.data).data.n)).toEqual([2, 3]);
   });
 
   test('resumption past the buffer reports the gap', async () => {
     const bus = daemon.daemon.context.events;
     for (let i = 1; i <= 8; i++) bus.publish('ping', { n: i });
-    const client = await open('/events', { 'last-event-id': '1' });
+    const client = await open('/events', { 'last-event-id': nth(1) });
     await waitFor(() => client.messages.length === 6);
     expect(client.messages[0]!.event).toBe('stream.gap');
-    expect(JSON.parse(client.messages[0]!.data)).toEqual({ missed_after: 1, oldest_available: 4 });
-    expect(client.messages.slice(1).map((m) => m.id)).toEqual(['4', '5', '6', '7', '8']);
+    expect(JSON.parse(client.messages[0]!.data)).toEqual({
+      missed_after: Number(nth(1)),
+      oldest_available: Number(nth(4)),
+    });
+    expect(client.messages.slice(1).map((m) => m.id)).toEqual([4, 5, 6, 7, 8].map(nth));
   });
 
   test('id from before a restart reports the gap', async () => {
-    // Ids start again from 1 after a restart, so a reconnecting client may send a larger one.
+    // An earlier run gave out ids below this run's first one.
+    const earlier = String(Number(nth(1)) - 5000);
     const bus = daemon.daemon.context.events;
     for (let i = 1; i <= 2; i++) bus.publish('ping', { n: i });
-    const client = await open('/events', { 'last-event-id': '41' });
+    const client = await open('/events', { 'last-event-id': earlier });
     await waitFor(() => client.messages.length === 3);
     expect(client.messages[0]!.event).toBe('stream.gap');
-    expect(JSON.parse(client.messages[0]!.data)).toEqual({ missed_after: 41, oldest_available: 1 });
-    expect(client.messages.slice(1).map((m) => m.id)).toEqual(['1', '2']);
+    expect(JSON.parse(client.messages[0]!.data)).toEqual({
+      missed_after: Number(earlier),
+      oldest_available: Number(nth(1)),
+    });
+    expect(client.messages.slice(1).map((m) => m.id)).toEqual([nth(1), nth(2)]);
+  });
+
+  test('restarted daemon numbers events above the earlier run', async () => {
+    daemon.daemon.context.events.publish('ping', {});
+    const before = daemon.daemon.context.eventHistory.lastId;
+    await daemon.stop();
+    daemon = await TestDaemon.start();
+    expect(daemon.daemon.context.eventHistory.firstId).toBeGreaterThan(before);
+  });
+
+  test('id above the newest one reports the gap', async () => {
+    // Only a clock set back between runs can produce this; every buffered event is new.
+    const bus = daemon.daemon.context.events;
+    bus.publish('ping', { n: 1 });
+    const client = await open('/events', { 'last-event-id': String(Number(nth(1)) + 100) });
+    await waitFor(() => client.messages.length === 2);
+    expect(client.messages[0]!.event).toBe('stream.gap');
+    expect(client.messages[1]!.id).toBe(nth(1));
   });
 
   test('keep-alive comments arrive', async () => {

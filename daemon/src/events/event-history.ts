@@ -15,15 +15,27 @@ export class EventHistory {
   private readonly buffer: NumberedEvent[] = [];
   private start = 0;
   private readonly listeners = new Set<(event: NumberedEvent) => void>();
-  private nextId = 1;
+  private nextId: number;
   private readonly unsubscribe: () => void;
 
+  /**
+   * Ids start at the start time in milliseconds times 1,000, so every id of
+   * this run is above every id an earlier run gave out (unless that run sent
+   * over a million events a second, or the clock was set back). A client that
+   * resumes with an id from before a restart is then told of the gap.
+   */
   constructor(
     bus: EventBus,
     private readonly capacity: number,
+    now: () => number = Date.now,
   ) {
+    this.nextId = now() * 1000 + 1;
+    this.firstId = this.nextId;
     this.unsubscribe = bus.subscribe((event) => this.record(event));
   }
+
+  /** Id of the first event of this run. */
+  readonly firstId: number = 0;
 
   /** Id of the oldest event still buffered, or the next id when empty. */
   get oldestId(): number {

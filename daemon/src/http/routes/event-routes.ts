@@ -40,9 +40,9 @@ export function eventRoutes(context: AppContext): Router {
     };
 
     if (lastId !== undefined) {
-      // An id above the newest one comes from before a restart, because ids start
-      // again from 1. Every buffered event is then new to the client.
-      // NOTE: an id from before a restart that is not above the newest id looks like a current one.
+      // Ids of an earlier run are below this run's first id, so they fall under the
+      // gap check. An id above the newest one cannot be this run's either (the
+      // clock was set back), and every buffered event is then new to the client.
       const fromEarlierRun = lastId > history.lastId;
       if (fromEarlierRun || lastId + 1 < history.oldestId) {
         // The client missed events that fell out of the buffer: say so, then send what remains.
