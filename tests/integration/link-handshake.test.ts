@@ -95,7 +95,7 @@ describe('link handshake', () => {
   test('stale link of the same game is replaced', async () => {
     const old = await daemon.connectPeer({ instance_name: 'quest' });
     const id = old.instanceId;
-    // The old link stays open but answers nothing, as after a network drop.
+    // The old link stays open but sends nothing back, as after a network drop.
     old.socket.pause();
     const fresh = await daemon.connectPeer({ instance_name: 'quest' });
     expect(fresh.instanceId).toBe(id);

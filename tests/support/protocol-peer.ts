@@ -25,7 +25,7 @@ export interface PeerHello {
 
 /**
  * A real WebSocket client that speaks the addon's side of the link protocol,
- * with command handlers a test sets. It answers the way the GDScript addon
+ * with command handlers a test sets. It replies the way the GDScript addon
  * does, so the daemon is exercised over a real socket on loopback.
  */
 export class ProtocolPeer {
@@ -190,5 +190,5 @@ export class ProtocolPeer {
   }
 }
 
-/** Returned by a handler that never answers, to test deadlines. */
+/** Returned by a handler that never replies, to test deadlines. */
 export const NO_REPLY = Symbol('no reply');

@@ -19,10 +19,10 @@ export class EventHistory {
   private readonly unsubscribe: () => void;
 
   /**
-   * Ids start at the start time in milliseconds times 1,000, so every id of
-   * this run is above every id an earlier run gave out (unless that run sent
-   * over a million events a second, or the clock was set back). A client that
-   * resumes with an id from before a restart is then told of the gap.
+   * Ids start at the start time in milliseconds times 1,000. So every id of this
+   * run is above every id an earlier run gave out, unless that run sent over a
+   * million events a second or the clock was set back. A client that resumes
+   * with an id from before a restart is then told of the gap.
    */
   constructor(
     bus: EventBus,

@@ -20,7 +20,7 @@ export class InstanceRegistry extends EventEmitter {
 
   /**
    * Returns a readable id that stays the same across reconnects of the same
-   * instance: its role and a short hash of who it says it is.
+   * instance: its role and a short hash of the identity in its hello.
    */
   allocateId(info: InstanceInfo): string {
     const base = this.baseId(info);

@@ -7,7 +7,7 @@ import type { SchemaRegistry } from '../schemas/registry.js';
 import { describeSchemaErrors } from '../schemas/registry.js';
 import { bridgeErrorFromRpc, type RpcErrorObject } from './rpc-errors.js';
 
-/** What the addon reported in its hello, kept up to date by its notifications. */
+/** The instance's description from its hello, kept up to date by its notifications. */
 export interface InstanceInfo {
   role: 'editor' | 'game';
   name: string;
@@ -200,14 +200,14 @@ export class GodotInstance extends EventEmitter {
       this.fail(id, this.disconnectedError(entry.method, new Error(reason)));
     }
     // Queued exclusive work is left to run: its requests now fail at once with
-    // GODOT_DISCONNECTED, so every waiting caller gets an answer.
+    // GODOT_DISCONNECTED, so every waiting caller gets a response.
     this.emit('closed', reason);
   }
 
   /**
    * Pings the socket and resolves true if the pong arrives within
    * `timeoutMs`. A game that lost its network keeps a half-open socket that
-   * answers nothing, which this tells from a live one.
+   * sends nothing back, and this tells it from a live one.
    */
   probe(timeoutMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);

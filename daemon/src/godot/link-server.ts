@@ -13,7 +13,7 @@ import type { InstanceRegistry } from './instance-registry.js';
 /** Path of the addon's WebSocket on the daemon's HTTP port. */
 export const linkPath = '/godot';
 
-/** Time a connected instance has to answer a ping when a twin connects. */
+/** Time a connected instance has to return a pong when a twin connects. */
 const staleProbeTimeoutMs = 1000;
 
 /** WebSocket close codes of the link, as docs/protocol.md lists them. */
@@ -182,17 +182,17 @@ export class LinkServer {
   }
 
   /**
-   * Drops the instance that holds `id` when it no longer answers a ping. A
-   * game that reconnects after a network drop says the same hello as its
-   * half-open old link, and should get its old id back rather than a `-2`
-   * suffix. Two live games with one identity both answer and keep both ids.
+   * Drops the instance with `id` when it returns no pong. A game that
+   * reconnects after a network drop sends the same hello as its half-open old
+   * link, so it gets its old id back rather than a `-2` suffix. Two live games
+   * with one identity both return pongs and keep distinct ids.
    */
   private async dropStaleTwin(id: string, log: Logger): Promise<void> {
     const existing = this.options.registry.get(id);
     if (!existing) return;
     const alive = await existing.probe(staleProbeTimeoutMs);
     if (alive) return;
-    log.warn({ instance: id }, 'replacing a godot link that no longer answers pings');
+    log.warn({ instance: id }, 'replacing a godot link that no longer returns pongs');
     existing.terminate('replaced by a new connection with the same identity');
   }
 

@@ -149,7 +149,7 @@ export class SceneService {
   }
 
   /**
-   * Validates a scene with the passes the mode asks for. Without a mode the
+   * Validates a scene with the passes the mode selects. Without a mode the
    * static pass always runs and the live pass runs when `instance` is given.
    */
   async validate(

@@ -286,7 +286,10 @@ export class DeliveryWorker {
       next.completedAt = finishedAt;
     }
     store.recordAttempt({ ...timing, deliveryId: delivery.id, statusCode, success, error }, next);
-    this.options.onAttempt?.(success ? 'success' : retry ? 'retry' : 'failure');
+    let outcome: AttemptOutcome = 'failure';
+    if (success) outcome = 'success';
+    else if (retry) outcome = 'retry';
+    this.options.onAttempt?.(outcome);
 
     if (success) {
       log.info(

@@ -32,7 +32,7 @@ export const authFailureReportLimit = 20;
 const authFailureWindowMs = 60_000;
 
 /**
- * Requires the pairing token as a bearer token. Failures answer 401 with
+ * Requires the pairing token as a bearer token. Failures get 401 with
  * `WWW-Authenticate: Bearer` and publish `auth.failed`. Anyone can cause a
  * failure, so at most `authFailureReportLimit` of them a minute become events
  * and log lines; the next one reported carries the count of those skipped, and

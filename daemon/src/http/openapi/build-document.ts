@@ -108,7 +108,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
       name: 'If-Match',
       required: false,
       schema: { type: 'string' },
-      description: 'ETag from a previous GET; a stale one answers 412.',
+      description: 'ETag from a previous GET. A stale one gets 412.',
     });
   }
   if (parameters.length > 0) result.parameters = parameters;

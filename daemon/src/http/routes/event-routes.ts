@@ -45,7 +45,7 @@ export function eventRoutes(context: AppContext): Router {
       // clock was set back), and every buffered event is then new to the client.
       const fromEarlierRun = lastId > history.lastId;
       if (fromEarlierRun || lastId + 1 < history.oldestId) {
-        // The client missed events that fell out of the buffer: say so, then send what remains.
+        // The client missed events that left the buffer, so report the gap, then send what remains.
         session.push(
           { missed_after: lastId, oldest_available: history.oldestId },
           'stream.gap',
